@@ -1,0 +1,114 @@
+/*
+ * log.c: klog-formatted lines on stderr.  Each line is built in one buffer
+ * and written with one write(2), so lines from the four processes sharing
+ * a stderr never interleave mid-line.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* The process's logging context: set once at start, read everywhere. */
+static struct {
+	const char		*role;
+	struct log_options	 opt;
+} logctx = { "kube-proxy", { 0, false, 2 } };
+
+static const char sevchar[] = { 'I', 'W', 'E', 'F' };
+
+void
+log_init(const char *role)
+{
+	logctx.role = role;
+	tzset();
+}
+
+void
+log_set_options(const struct log_options *o)
+{
+	logctx.opt = *o;
+}
+
+int
+log_verbosity(void)
+{
+	return logctx.opt.verbosity;
+}
+
+const char *
+log_role(void)
+{
+	return logctx.role;
+}
+
+void
+log_vemit(enum log_sev sev, const char *file, int line, int err,
+    const char *fmt, va_list ap)
+{
+	char buf[4096];
+	struct timeval tv;
+	struct tm tm;
+	const char *base;
+	size_t n = 0;
+	int r;
+
+	if (!logctx.opt.skip_headers) {
+		gettimeofday(&tv, NULL);
+		localtime_r(&tv.tv_sec, &tm);
+		base = strrchr(file, '/');
+		base = base != NULL ? base + 1 : file;
+		r = snprintf(buf, sizeof(buf),
+		    "%c%02d%02d %02d:%02d:%02d.%06ld %7d %s:%d] ",
+		    sevchar[sev], tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (long)tv.tv_usec, (int)getpid(),
+		    base, line);
+		n = r > 0 ? (size_t)r : 0;
+	}
+	r = snprintf(buf + n, sizeof(buf) - n, "%s: ", logctx.role);
+	if (r > 0)
+		n += (size_t)r;
+	if (n < sizeof(buf)) {
+		r = vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (err >= 0 && n < sizeof(buf)) {
+		r = snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(err));
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (n >= sizeof(buf) - 1)
+		n = sizeof(buf) - 2;	/* truncated: keep the newline */
+	buf[n++] = '\n';
+	/* one write: lines of several processes do not interleave */
+	(void)!write(STDERR_FILENO, buf, n);
+}
+
+void
+log_emit(enum log_sev sev, const char *file, int line, int err,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_vemit(sev, file, line, err, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_fatal(const char *file, int line, int err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_SEV_FATAL, file, line, err, fmt, ap);
+	va_end(ap);
+	exit(code);
+}
