@@ -1,0 +1,60 @@
+/*
+ * credlog.c: what an auditor asks first: under which ids and with which
+ * capabilities and filters each of our processes runs right now.  Read
+ * from /proc/PID/status, so it shows the kernel's view, not our intent.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "children.h"
+#include "log.h"
+
+static const char *const keys[] = {
+	"Uid", "Gid", "Groups", "CapPrm", "CapEff", "CapBnd", "CapAmb",
+	"NoNewPrivs", "Seccomp", NULL
+};
+
+static void
+log_one(const char *who, pid_t pid)
+{
+	char path[64], line[256], out[1024];
+	size_t n = 0, kl;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL) {
+		log_warn("%s: %s", who, path);
+		return;
+	}
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		for (i = 0; keys[i] != NULL; i++) {
+			kl = strlen(keys[i]);
+			if (strncmp(line, keys[i], kl) != 0 || line[kl] != ':')
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			/* fold the tabs of /proc into single spaces */
+			for (char *p = line; *p != '\0'; p++)
+				if (*p == '\t')
+					*p = ' ';
+			n += (size_t)snprintf(out + n, n < sizeof(out) ?
+			    sizeof(out) - n : 0, "%s%s", n ? "; " : "", line);
+		}
+	}
+	fclose(f);
+	log_info("credentials of %s (pid %d): %s", who, (int)pid, out);
+}
+
+void
+children_log_credentials(const struct supervisor *sup)
+{
+	enum kp_role r;
+
+	log_one("supervisor", getpid());
+	for (r = ROLE_WATCHER; r < ROLE_COUNT; r++)
+		if (sup->child[r].pid > 0)
+			log_one(role_str(r), sup->child[r].pid);
+}

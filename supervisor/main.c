@@ -1,0 +1,185 @@
+/*
+ * main.c: the supervisor, `kube-proxy`.
+ *
+ * It parses the flags and the configuration, does the few things that
+ * need privileges once (its own oom_score_adj, and later sysctls and
+ * conntrack limits), then starts the three helpers under their own
+ * credentials and watches them.  It never parses cluster data: the only
+ * bytes it reads from a helper are small control messages.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "children.h"
+#include "exitcodes.h"
+#include "log.h"
+#include "notify.h"
+#include "oom.h"
+
+/* Where the helper programs are: see kube-proxy(8), FILES. */
+static void
+helper_dir(char *buf, size_t len)
+{
+	char self[PATH_MAX], probe[PATH_MAX + 32], *slash;
+	const char *env = getenv("KUBE_PROXY_HELPER_DIR");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0') {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	/* beside ourselves: the build tree, or a self-contained install */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(probe, sizeof(probe), "%s/%s", self,
+			    role_program(ROLE_SYNCER));
+			if (access(probe, X_OK) == 0) {
+				snprintf(buf, len, "%s", self);
+				return;
+			}
+		}
+	}
+	snprintf(buf, len, "%s", LIBEXECDIR);
+}
+
+static void
+on_term(evutil_socket_t sig, short what, void *arg)
+{
+	struct supervisor *sup = arg;
+
+	log_info("signal %d: stopping", (int)sig);
+	children_shutdown(sup, KP_EXIT_OK);
+}
+
+static void
+on_chld(evutil_socket_t sig, short what, void *arg)
+{
+	children_reap(arg);
+}
+
+static void
+on_usr1(evutil_socket_t sig, short what, void *arg)
+{
+	children_log_credentials(arg);
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	struct supervisor *sup = arg;
+
+	/* a helper stuck in restarts makes systemd's watchdog fire */
+	if (children_all_ready(sup))
+		notify_watchdog();
+}
+
+static int
+usage_error(const char *msg)
+{
+	fprintf(stderr, "Error: %s\n", msg);
+	fprintf(stderr, "Run 'kube-proxy --help' for usage.\n");
+	return KP_EXIT_FAILURE;
+}
+
+static void
+print_version(void)
+{
+	printf("Kubernetes %s\n", UPSTREAM_VERSION);
+	printf("%s %s (privilege-separated)\n", PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct supervisor sup;
+	struct event *ev[5];
+	struct log_options lo;
+	enum config_action action;
+	char err[1024], dir[PATH_MAX];
+	struct timeval tv;
+	int i;
+
+	log_init("supervisor");
+	children_init(&sup);
+	config_defaults(&sup.cfg);
+	if (config_parse_args(&sup.cfg, argc, argv, &action, err,
+	    sizeof(err)) != 0)
+		return usage_error(err);
+	if (action == CONFIG_HELP) {
+		config_print_help(argv[0]);
+		return KP_EXIT_OK;
+	}
+	if (action == CONFIG_VERSION) {
+		print_version();
+		return KP_EXIT_OK;
+	}
+	if (config_validate(&sup.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "Error: invalid configuration: %s\n", err);
+		return KP_EXIT_FAILURE;
+	}
+	lo.verbosity = sup.cfg.logging.verbosity;
+	lo.skip_headers = sup.cfg.log_skip_headers;
+	lo.stderr_threshold = sup.cfg.log_stderr_threshold;
+	log_set_options(&lo);
+	if (sup.cfg.write_config_to[0] != '\0' || sup.cfg.cleanup)
+		return usage_error("--write-config-to and --cleanup are not "
+		    "implemented yet in this version");
+
+	log_info("Version: %s (%s %s)", UPSTREAM_VERSION, PACKAGE_NAME,
+	    PACKAGE_VERSION);
+	oom_set_self(sup.cfg.oom_score_adj.v);
+	sup.adj = oom_get_self();
+	if (strcmp(sup.cfg.iptables_backend, "legacy") == 0)
+		log_info("iptables backend legacy: the syncer also gets "
+		    "CAP_NET_RAW, which iptables-legacy needs");
+	if (creds_resolve_all(&sup.cfg, sup.creds,
+	    strcmp(sup.cfg.iptables_backend, "legacy") == 0, err,
+	    sizeof(err)) != 0)
+		return usage_error(err);
+	if (geteuid() != 0)
+		log_warnx("not running as root: the helpers run as uid %d "
+		    "without privilege separation", (int)getuid());
+	helper_dir(dir, sizeof(dir));
+	if (children_open_programs(&sup, dir, err, sizeof(err)) != 0) {
+		log_errorx("helper program: %s (set KUBE_PROXY_HELPER_DIR)",
+		    err);
+		return KP_EXIT_FAILURE;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((sup.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	ev[0] = evsignal_new(sup.base, SIGTERM, on_term, &sup);
+	ev[1] = evsignal_new(sup.base, SIGINT, on_term, &sup);
+	ev[2] = evsignal_new(sup.base, SIGCHLD, on_chld, &sup);
+	ev[3] = evsignal_new(sup.base, SIGUSR1, on_usr1, &sup);
+	ev[4] = NULL;
+	for (i = 0; i < 4; i++)
+		event_add(ev[i], NULL);
+	if ((sup.watchdog_usec = notify_watchdog_usec()) > 0) {
+		sup.watchdog_ev = event_new(sup.base, -1, EV_PERSIST,
+		    on_watchdog, &sup);
+		tv.tv_sec = (time_t)(sup.watchdog_usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(sup.watchdog_usec / 2 % 1000000);
+		event_add(sup.watchdog_ev, &tv);
+	}
+
+	children_start_all(&sup);
+	event_base_dispatch(sup.base);
+
+	log_info("stopped");
+	for (i = 0; i < 4; i++)
+		event_free(ev[i]);
+	return sup.exit_code;
+}
