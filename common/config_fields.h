@@ -98,9 +98,10 @@ const void *cfg_field_cptr(const struct kp_config *,
 	    const struct cfg_field *);
 
 /*
- * Parse text into a field, with the flag's syntax (config.c).  append: a
- * list flag given again adds to the list instead of replacing it.  On
- * error, writes pflag's reason (without the flag name) and returns -1.
+ * Parse text into a field, with the flag's syntax (config_value.c).
+ * append: a list flag given again adds to the list instead of replacing
+ * it.  On error, writes pflag's reason (without the flag name) and
+ * returns -1.
  */
 int	 cfg_field_set(struct kp_config *, const struct cfg_field *,
 	    const char *text, bool append, char *reason, size_t rlen);
@@ -108,12 +109,13 @@ int	 cfg_field_set(struct kp_config *, const struct cfg_field *,
 /* How errors name a field: its YAML path, or "--flag" when flag-only. */
 void	 cfg_field_name(const struct cfg_field *, char *buf, size_t len);
 
-/* --help: every visible flag, sorted, in pflag's layout. */
+/* --help: every visible flag, sorted, in pflag's layout (config_help.c). */
 void	 cfg_print_flags(FILE *);
 
 /*
- * Go's text rules, shared by the setters here and config.c's validation
- * so that both accept and word errors the same way.
+ * Go's text rules (config_gotext.c), shared by the setters
+ * (config_value.c) and validation (config_validate.c) so that both accept
+ * and word errors the same way.
  */
 int	 cfg_failf(char *buf, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));	/* returns -1 */
@@ -133,7 +135,7 @@ int	 cfg_split_host_port(const char *, char *host, size_t hlen,
 int	 cfg_parse_port_range(const char *, char *reason, size_t rlen);
 /* logsapi's vmodule: "pattern=N,..." */
 int	 cfg_check_vmodule(const char *, char *reason, size_t rlen);
-/* a known gate, and not a locked one set to its other value */
+/* a known gate, and not a locked one set to its other value (config_gates.c) */
 int	 cfg_check_gate(const char *name, bool v, char *reason, size_t rlen);
 
 #endif
