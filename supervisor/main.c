@@ -23,6 +23,7 @@
 #include "log.h"
 #include "notify.h"
 #include "oom.h"
+#include "setup.h"
 
 /* Where the helper programs are: see kube-proxy(8), FILES. */
 static void
@@ -108,6 +109,7 @@ main(int argc, char **argv)
 	enum config_action action;
 	char err[1024], dir[PATH_MAX];
 	struct timeval tv;
+	bool legacy;
 	int i;
 
 	log_init("supervisor");
@@ -140,13 +142,16 @@ main(int argc, char **argv)
 	    PACKAGE_VERSION);
 	oom_set_self(sup.cfg.oom_score_adj.v);
 	sup.adj = oom_get_self();
-	if (strcmp(sup.cfg.iptables_backend, "legacy") == 0)
-		log_info("iptables backend legacy: the syncer also gets "
-		    "CAP_NET_RAW, which iptables-legacy needs");
-	if (creds_resolve_all(&sup.cfg, sup.creds,
-	    strcmp(sup.cfg.iptables_backend, "legacy") == 0, err,
+	legacy = strcmp(sup.cfg.iptables_backend, "legacy") == 0;
+	if (creds_resolve_all(&sup.cfg, sup.creds, legacy, err,
 	    sizeof(err)) != 0)
 		return usage_error(err);
+	if (legacy) {
+		log_info("iptables backend legacy: the syncer also gets "
+		    "CAP_NET_RAW, which iptables-legacy needs");
+		if (setup_xtables_lock(&sup.creds[ROLE_SYNCER]) != 0)
+			return KP_EXIT_FAILURE;
+	}
 	if (geteuid() != 0)
 		log_warnx("not running as root: the helpers run as uid %d "
 		    "without privilege separation", (int)getuid());
