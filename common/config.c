@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "log.h"
 
 /* ---- defaults --------------------------------------------------------- */
 
@@ -44,4 +45,14 @@ config_apply_platform_defaults(struct kp_config *cfg)
 	if (cfg->detect_local_mode[0] == '\0')
 		snprintf(cfg->detect_local_mode, sizeof(cfg->detect_local_mode),
 		    "ClusterCIDR");
+}
+
+/* The logging options the configuration asks for, for log_set_options(). */
+void
+config_log_options(const struct kp_config *cfg, struct log_options *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->verbosity = cfg->logging.verbosity;
+	lo->skip_headers = cfg->log_skip_headers;
+	lo->stderr_threshold = cfg->log_stderr_threshold;
 }

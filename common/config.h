@@ -141,6 +141,10 @@ struct kp_config {
 	char	iptables_backend[CFG_STR_MAX];	/* --iptables-backend */
 };
 
+struct log_options;
+/* The logging options of the configuration. */
+void	 config_log_options(const struct kp_config *, struct log_options *);
+
 /* Fill with upstream v1.28's defaults (after v1alpha1 defaulting). */
 void	 config_defaults(struct kp_config *);
 

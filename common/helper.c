@@ -168,9 +168,7 @@ on_start(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		ipc_set_error(l, "configuration: %s", err);
 		return -1;
 	}
-	lo.verbosity = h->cfg.logging.verbosity;
-	lo.skip_headers = h->cfg.log_skip_headers;
-	lo.stderr_threshold = h->cfg.log_stderr_threshold;
+	config_log_options(&h->cfg, &lo);
 	log_set_options(&lo);
 	h->started = true;
 	log_debug(1, "started (generation %" PRIu64 ", uid %d, gid %d)",

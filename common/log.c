@@ -17,7 +17,7 @@
 static struct {
 	const char		*role;
 	struct log_options	 opt;
-} logctx = { "kube-proxy", { 0, false, 2 } };
+} logctx = { "kube-proxy", { 0, false, 2, false } };
 
 static const char sevchar[] = { 'I', 'W', 'E', 'F' };
 
@@ -57,6 +57,8 @@ log_vemit(enum log_sev sev, const char *file, int line, int err,
 	size_t n = 0;
 	int r;
 
+	if (logctx.opt.silent && sev != LOG_SEV_FATAL)
+		return;
 	if (!logctx.opt.skip_headers) {
 		gettimeofday(&tv, NULL);
 		localtime_r(&tv.tv_sec, &tm);

@@ -22,6 +22,7 @@ struct log_options {
 	int	 verbosity;		/* -v */
 	bool	 skip_headers;		/* --skip_headers */
 	int	 stderr_threshold;	/* --stderrthreshold (0..3) */
+	bool	 silent;		/* fuzzers: only fatal lines */
 };
 
 void	 log_init(const char *role);

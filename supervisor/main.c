@@ -130,9 +130,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "Error: invalid configuration: %s\n", err);
 		return KP_EXIT_FAILURE;
 	}
-	lo.verbosity = sup.cfg.logging.verbosity;
-	lo.skip_headers = sup.cfg.log_skip_headers;
-	lo.stderr_threshold = sup.cfg.log_stderr_threshold;
+	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
 	if (sup.cfg.write_config_to[0] != '\0' || sup.cfg.cleanup)
 		return usage_error("--write-config-to and --cleanup are not "

@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct event_base *base;
 	struct ipc_link *link;
-	struct log_options quiet = { -1, true, 3 };
+	struct log_options quiet = { -1, true, 3, true };
 	int sv[2], i;
 
 	if (size > 65536)
