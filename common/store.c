@@ -10,7 +10,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
-enum store_kind { KIND_SERVICE, KIND_SLICE };
+#define KIND_SERVICE	STORE_SERVICES
+#define KIND_SLICE	STORE_SLICES
 
 struct store_entry {
 	struct store_entry	*next;
@@ -139,35 +140,35 @@ void
 store_init(struct store *s)
 {
 	memset(s, 0, sizeof(*s));
-	table_init(&s->services);
-	table_init(&s->slices);
+	table_init(&s->t[KIND_SERVICE]);
+	table_init(&s->t[KIND_SLICE]);
 }
 
 void
 store_free(struct store *s)
 {
-	table_free(KIND_SERVICE, &s->services);
-	table_free(KIND_SLICE, &s->slices);
+	table_free(KIND_SERVICE, &s->t[KIND_SERVICE]);
+	table_free(KIND_SLICE, &s->t[KIND_SLICE]);
 	model_node_free(&s->node);
 }
 
-/* Mark the entry seen by the snapshot in progress, if any. */
+/* Mark the entry seen by the sweep of its table, if one is on. */
 static void
-mark_seen(struct store *s, struct store_entry *e)
+mark_seen(struct store_table *t, struct store_entry *e)
 {
-	if (s->in_snapshot)
-		e->seen = s->mark;
+	if (t->sweeping)
+		e->seen = t->mark;
 }
 
 bool
 store_service_upsert(struct store *s, struct kp_service *svc)
 {
-	struct store_table *t = &s->services;
+	struct store_table *t = &s->t[KIND_SERVICE];
 	struct store_entry **pp, *e;
 
 	pp = table_find(KIND_SERVICE, t, svc->namespace, svc->name);
 	if ((e = *pp) != NULL) {
-		mark_seen(s, e);
+		mark_seen(t, e);
 		if (model_service_equal(&e->u.svc, svc)) {
 			model_service_free(svc);
 			return false;
@@ -184,7 +185,7 @@ store_service_upsert(struct store *s, struct kp_service *svc)
 	e = xcalloc(1, sizeof(*e));
 	e->u.svc = *svc;
 	memset(svc, 0, sizeof(*svc));
-	mark_seen(s, e);
+	mark_seen(t, e);
 	*pp = e;
 	t->count++;
 	s->changes++;
@@ -194,12 +195,12 @@ store_service_upsert(struct store *s, struct kp_service *svc)
 bool
 store_slice_upsert(struct store *s, struct kp_slice *sl)
 {
-	struct store_table *t = &s->slices;
+	struct store_table *t = &s->t[KIND_SLICE];
 	struct store_entry **pp, *e;
 
 	pp = table_find(KIND_SLICE, t, sl->namespace, sl->name);
 	if ((e = *pp) != NULL) {
-		mark_seen(s, e);
+		mark_seen(t, e);
 		if (model_slice_equal(&e->u.slice, sl)) {
 			model_slice_free(sl);
 			return false;
@@ -216,7 +217,7 @@ store_slice_upsert(struct store *s, struct kp_slice *sl)
 	e = xcalloc(1, sizeof(*e));
 	e->u.slice = *sl;
 	memset(sl, 0, sizeof(*sl));
-	mark_seen(s, e);
+	mark_seen(t, e);
 	*pp = e;
 	t->count++;
 	s->changes++;
@@ -226,7 +227,8 @@ store_slice_upsert(struct store *s, struct kp_slice *sl)
 bool
 store_service_delete(struct store *s, const struct kp_key *k)
 {
-	if (!table_delete(KIND_SERVICE, &s->services, k->namespace, k->name))
+	if (!table_delete(KIND_SERVICE, &s->t[KIND_SERVICE], k->namespace,
+	    k->name))
 		return false;
 	s->changes++;
 	return true;
@@ -235,7 +237,8 @@ store_service_delete(struct store *s, const struct kp_key *k)
 bool
 store_slice_delete(struct store *s, const struct kp_key *k)
 {
-	if (!table_delete(KIND_SLICE, &s->slices, k->namespace, k->name))
+	if (!table_delete(KIND_SLICE, &s->t[KIND_SLICE], k->namespace,
+	    k->name))
 		return false;
 	s->changes++;
 	return true;
@@ -255,8 +258,8 @@ store_node_update(struct store *s, const struct kp_node *n)
 const struct kp_service *
 store_service_get(const struct store *s, const char *ns, const char *name)
 {
-	struct store_entry *e = *table_find(KIND_SERVICE, &s->services, ns,
-	    name);
+	struct store_entry *e = *table_find(KIND_SERVICE, &s->t[KIND_SERVICE],
+	    ns, name);
 
 	return e != NULL ? &e->u.svc : NULL;
 }
@@ -264,32 +267,41 @@ store_service_get(const struct store *s, const char *ns, const char *name)
 const struct kp_slice *
 store_slice_get(const struct store *s, const char *ns, const char *name)
 {
-	struct store_entry *e = *table_find(KIND_SLICE, &s->slices, ns, name);
+	struct store_entry *e = *table_find(KIND_SLICE, &s->t[KIND_SLICE], ns,
+	    name);
 
 	return e != NULL ? &e->u.slice : NULL;
 }
 
 void
-store_snapshot_begin(struct store *s, uint64_t gen)
+store_sweep_begin(struct store *s, enum store_kind k)
 {
-	s->in_snapshot = true;
-	s->snapshot_gen = gen;
-	s->mark++;
+	s->t[k].sweeping = true;
+	s->t[k].mark++;
 }
 
-/* Delete every entry of t the snapshot (mark) did not mention. */
-static size_t
-table_sweep(enum store_kind k, struct store_table *t, uint64_t mark)
+size_t
+store_sweep_end(struct store *s, enum store_kind k, store_removed_fn removed,
+    void *arg)
 {
+	struct store_table *t = &s->t[k];
 	struct store_entry **pp, *e;
+	const char *ns, *name;
 	size_t i, n = 0;
 
+	if (!t->sweeping)
+		return 0;
+	t->sweeping = false;
 	for (i = 0; i < t->nbuckets; i++) {
 		pp = &t->buckets[i];
 		while ((e = *pp) != NULL) {
-			if (e->seen == mark) {
+			if (e->seen == t->mark) {
 				pp = &e->next;
 				continue;
+			}
+			if (removed != NULL) {
+				entry_key(k, e, &ns, &name);
+				removed(k, ns, name, arg);
 			}
 			*pp = e->next;
 			entry_free(k, e);
@@ -297,7 +309,57 @@ table_sweep(enum store_kind k, struct store_table *t, uint64_t mark)
 			n++;
 		}
 	}
+	s->changes += n;
 	return n;
+}
+
+void
+store_sweep_abort(struct store *s, enum store_kind k)
+{
+	s->t[k].sweeping = false;
+}
+
+void
+store_touch(struct store *s, enum store_kind k, const char *ns,
+    const char *name)
+{
+	struct store_entry *e = *table_find(k, &s->t[k], ns, name);
+
+	if (e != NULL)
+		mark_seen(&s->t[k], e);
+}
+
+void
+store_foreach_service(const struct store *s, store_service_fn fn, void *arg)
+{
+	const struct store_table *t = &s->t[KIND_SERVICE];
+	struct store_entry *e;
+	size_t i;
+
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e != NULL; e = e->next)
+			fn(&e->u.svc, arg);
+}
+
+void
+store_foreach_slice(const struct store *s, store_slice_fn fn, void *arg)
+{
+	const struct store_table *t = &s->t[KIND_SLICE];
+	struct store_entry *e;
+	size_t i;
+
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e != NULL; e = e->next)
+			fn(&e->u.slice, arg);
+}
+
+void
+store_snapshot_begin(struct store *s, uint64_t gen)
+{
+	s->in_snapshot = true;
+	s->snapshot_gen = gen;
+	store_sweep_begin(s, KIND_SERVICE);
+	store_sweep_begin(s, KIND_SLICE);
 }
 
 long
@@ -308,9 +370,8 @@ store_snapshot_end(struct store *s, uint64_t gen)
 	if (!s->in_snapshot || gen != s->snapshot_gen)
 		return -1;
 	s->in_snapshot = false;
-	n = table_sweep(KIND_SERVICE, &s->services, s->mark) +
-	    table_sweep(KIND_SLICE, &s->slices, s->mark);
-	s->changes += n;
+	n = store_sweep_end(s, KIND_SERVICE, NULL, NULL) +
+	    store_sweep_end(s, KIND_SLICE, NULL, NULL);
 	s->complete = true;
 	return (long)n;
 }
@@ -319,16 +380,18 @@ void
 store_snapshot_abort(struct store *s)
 {
 	s->in_snapshot = false;
+	store_sweep_abort(s, KIND_SERVICE);
+	store_sweep_abort(s, KIND_SLICE);
 }
 
 size_t
 store_service_count(const struct store *s)
 {
-	return s->services.count;
+	return s->t[KIND_SERVICE].count;
 }
 
 size_t
 store_slice_count(const struct store *s)
 {
-	return s->slices.count;
+	return s->t[KIND_SLICE].count;
 }
