@@ -174,7 +174,9 @@ on_start(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	log_debug(1, "started (generation %" PRIu64 ", uid %d, gid %d)",
 	    h->generation, (int)getuid(), (int)getgid());
 	if (h->ops->start != NULL && h->ops->start(h, h->ctx) != 0) {
-		helper_exit(h, KP_EXIT_FAILURE);
+		/* start() may have chosen the code (KP_EXIT_CONFIG) */
+		helper_exit(h, h->exit_code != 0 ? h->exit_code :
+		    KP_EXIT_FAILURE);
 		return 0;
 	}
 	/* peers only after we are set up: their input is untrusted */

@@ -24,6 +24,7 @@
 #include "notify.h"
 #include "oom.h"
 #include "setup.h"
+#include "xmalloc.h"
 
 /* Where the helper programs are: see kube-proxy(8), FILES. */
 static void
@@ -52,6 +53,26 @@ helper_dir(char *buf, size_t len)
 		}
 	}
 	snprintf(buf, len, "%s", LIBEXECDIR);
+}
+
+/* Make a relative path absolute, in place. */
+static int
+absolute_path(char *path, size_t len)
+{
+	char cwd[PATH_MAX], *abs;
+	int r = 0;
+
+	if (path[0] == '\0' || path[0] == '/')
+		return 0;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return -1;
+	xasprintf(&abs, "%s/%s", cwd, path);
+	if (strlen(abs) >= len)
+		r = -1;
+	else
+		strcpy(path, abs);
+	free(abs);
+	return r;
 }
 
 static void
@@ -138,6 +159,10 @@ main(int argc, char **argv)
 
 	log_info("Version: %s (%s %s)", UPSTREAM_VERSION, PACKAGE_NAME,
 	    PACKAGE_VERSION);
+	/* the helpers run in "/": a relative path must not change meaning */
+	if (absolute_path(sup.cfg.client_connection.kubeconfig,
+	    sizeof(sup.cfg.client_connection.kubeconfig)) != 0)
+		return usage_error("--kubeconfig: path too long");
 	oom_set_self(sup.cfg.oom_score_adj.v);
 	sup.adj = oom_get_self();
 	legacy = strcmp(sup.cfg.iptables_backend, "legacy") == 0;

@@ -53,8 +53,8 @@ on_snapshot_begin(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	if (s->store.in_snapshot)
 		return decode_failed(l, "snapshot begun twice");
+	log_debug(3, "received snapshot-begin %" PRIu64, gen);
 	store_snapshot_begin(&s->store, gen);
-	log_debug(1, "snapshot %" PRIu64 " begins", gen);
 	return 0;
 }
 
@@ -68,6 +68,7 @@ on_snapshot_end(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_gen_decode(c, &gen, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
+	log_debug(3, "received snapshot-end %" PRIu64, gen);
 	if ((removed = store_snapshot_end(&s->store, gen)) < 0)
 		return decode_failed(l, "end of a snapshot that did not begin");
 	log_info("snapshot %" PRIu64 ": %zu services, %zu endpoint slices, "
@@ -85,8 +86,9 @@ on_svc_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_service_decode(c, &svc, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
-	if (store_service_upsert(&s->store, &svc))
-		log_debug(2, "service %s/%s changed", svc.namespace, svc.name);
+	/* the store takes svc over and zeroes it: log first */
+	log_debug(3, "received service %s/%s", svc.namespace, svc.name);
+	store_service_upsert(&s->store, &svc);
 	return 0;
 }
 
@@ -99,8 +101,8 @@ on_svc_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
-	if (store_service_delete(&s->store, &k))
-		log_debug(2, "service %s/%s deleted", k.namespace, k.name);
+	log_debug(3, "received service-delete %s/%s", k.namespace, k.name);
+	store_service_delete(&s->store, &k);
 	return 0;
 }
 
@@ -113,9 +115,9 @@ on_slice_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_slice_decode(c, &sl, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
-	if (store_slice_upsert(&s->store, &sl))
-		log_debug(2, "endpoint slice %s/%s changed", sl.namespace,
-		    sl.name);
+	log_debug(3, "received slice %s/%s (%u endpoints)", sl.namespace,
+	    sl.name, sl.n_endpoints);
+	store_slice_upsert(&s->store, &sl);
 	return 0;
 }
 
@@ -128,9 +130,8 @@ on_slice_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
-	if (store_slice_delete(&s->store, &k))
-		log_debug(2, "endpoint slice %s/%s deleted", k.namespace,
-		    k.name);
+	log_debug(3, "received slice-delete %s/%s", k.namespace, k.name);
+	store_slice_delete(&s->store, &k);
 	return 0;
 }
 
@@ -143,6 +144,7 @@ on_node(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 
 	if (model_node_decode(c, &n, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
+	log_debug(3, "received node %s", n.name);
 	if (store_node_update(&s->store, &n))
 		log_info("node %s: zone \"%s\"%s", n.name, n.zone,
 		    n.deleting ? ", being deleted" : "");

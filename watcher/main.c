@@ -3,33 +3,158 @@
  * to the apiserver and the only one that holds its credentials.  It runs
  * under its own uid with no capabilities at all.
  *
- * This is the process frame: its credentials and its links to the syncer
- * and healthd.  The apiserver client, the reflector, the decoder, and the
- * snapshot it sends on every new link to the syncer are the watcher's own
- * issue (see DESIGN.md).
+ * At start (before any peer input) it reads the kubeconfig or the
+ * in-cluster configuration, with its CA, client certificate and key, into
+ * memory; only the token file is read again later, as it rotates.  Then
+ * it lists and watches (cluster.c, reflector.c, http.c) and tells the
+ * syncer what changed.
  */
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "cluster.h"
+#include "decode.h"
+#include "exitcodes.h"
 #include "helper.h"
+#include "http.h"
+#include "kubeconfig.h"
 #include "log.h"
 
 struct watcher {
-	struct helper	*h;
+	struct helper		*h;
+	struct kube_endpoint	 ep;
+	struct http_client	*http;
+	struct cluster		 cluster;
 };
+
+/* The node's name as upstream derives it: override or hostname, lower. */
+static int
+node_name(const struct kp_config *cfg, char *buf, size_t len)
+{
+	const char *src = cfg->hostname_override;
+	char host[256];
+	size_t i;
+
+	if (*src == '\0') {
+		if (gethostname(host, sizeof(host)) != 0)
+			return -1;
+		host[sizeof(host) - 1] = '\0';
+		src = host;
+	}
+	while (isspace((unsigned char)*src))
+		src++;
+	snprintf(buf, len, "%.*s", (int)len - 1, src);
+	for (i = strlen(buf); i > 0 && isspace((unsigned char)buf[i - 1]); i--)
+		buf[i - 1] = '\0';
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	return buf[0] != '\0' ? 0 : -1;
+}
+
+static const char *
+current_token(void *arg)
+{
+	struct watcher *w = arg;
+	const char *tok = NULL;
+	char err[KUBE_ERRLEN];
+
+	if (kube_token_get(&w->ep, time(NULL), &tok, err, sizeof(err)) != 0)
+		log_warnx("bearer token: %s", err);
+	return tok;
+}
+
+static const char *
+accept_for(const char *content_type)
+{
+	/* we read JSON; protobuf answers are detected and refused (http.c) */
+	if (strcmp(content_type, "application/json") == 0)
+		return "application/json";
+	return "application/vnd.kubernetes.protobuf, application/json";
+}
 
 static int
 watcher_start(struct helper *h, void *ctx)
 {
 	struct watcher *w = ctx;
+	const struct kp_config *cfg = &h->cfg;
+	struct http_auth auth;
+	char err[KUBE_ERRLEN], name[KP_NAME_MAX + 1];
 
 	w->h = h;
+	decode_init();
+	if (node_name(cfg, name, sizeof(name)) != 0) {
+		log_errorx("cannot tell this node's name; use "
+		    "--hostname-override");
+		helper_exit(h, KP_EXIT_CONFIG);
+		return -1;
+	}
+	if (kube_endpoint_load(cfg->client_connection.kubeconfig, cfg->master,
+	    &w->ep, err, sizeof(err)) != 0) {
+		log_errorx("%s", err);
+		/* a restart cannot mend this: the supervisor stops */
+		helper_exit(h, KP_EXIT_CONFIG);
+		return -1;
+	}
+	if (w->ep.warning[0] != '\0')
+		log_warnx("%s", w->ep.warning);
+	log_info("apiserver %s (%s), node %s", w->ep.server, w->ep.source,
+	    name);
+	memset(&auth, 0, sizeof(auth));
+	auth.server = w->ep.server;
+	auth.insecure = w->ep.insecure_skip_verify;
+	auth.ca_pem = w->ep.ca_pem;
+	auth.ca_pem_len = w->ep.ca_pem_len;
+	auth.cert_pem = w->ep.cert_pem;
+	auth.cert_pem_len = w->ep.cert_pem_len;
+	auth.key_pem = w->ep.key_pem;
+	auth.key_pem_len = w->ep.key_pem_len;
+	auth.username = w->ep.username;
+	auth.password = w->ep.password;
+	auth.token = current_token;
+	auth.token_arg = w;
+	w->http = http_client_new(h->base, &auth,
+	    cfg->client_connection.qps, cfg->client_connection.burst,
+	    accept_for(cfg->client_connection.content_type), err, sizeof(err));
+	if (w->http == NULL) {
+		log_errorx("%s", err);
+		return -1;
+	}
+	cluster_init(&w->cluster, h, name);
+	cluster_start(&w->cluster, h->base, w->http);
 	return 0;
+}
+
+static void
+watcher_peer_up(struct helper *h, enum kp_role peer, void *ctx)
+{
+	struct watcher *w = ctx;
+
+	/* a new syncer knows nothing: it gets everything */
+	if (peer == ROLE_SYNCER && w->http != NULL)
+		cluster_syncer_up(&w->cluster);
+}
+
+static void
+watcher_stop(struct helper *h, void *ctx)
+{
+	struct watcher *w = ctx;
+
+	if (w->http == NULL)
+		return;
+	cluster_free(&w->cluster);
+	http_client_free(w->http);
+	kube_endpoint_free(&w->ep);
 }
 
 static const struct helper_ops watcher_ops = {
 	.start = watcher_start,
 	.peer_handlers = { ipc_hello_only, ipc_hello_only },
+	.peer_up = watcher_peer_up,
+	.stop = watcher_stop,
 };
 
 int

@@ -36,6 +36,7 @@ need_root() {
 
 cleanup() {
 	local rc=$? pid
+	[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null
 	if [ -n "$SUP_PID" ] && kill -0 "$SUP_PID" 2>/dev/null; then
 		for pid in $(pgrep -P "$SUP_PID"); do kill -9 "$pid" 2>/dev/null; done
 		kill -9 "$SUP_PID" 2>/dev/null
@@ -43,8 +44,9 @@ cleanup() {
 	fi
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$WORK/kube-proxy.log" ]; then
-		echo "--- kube-proxy log (last 60 lines) ---" >&2
-		tail -n 60 "$WORK/kube-proxy.log" >&2
+		echo "--- kube-proxy log (last 80 lines) ---" >&2
+		tail -n 80 "$WORK/kube-proxy.log" >&2
+		[ -f "$WORK/apiserver.log" ] && { echo "--- apiserver log ---" >&2; tail -n 30 "$WORK/apiserver.log" >&2; }
 	fi
 	rm -rf "$WORK"
 	exit $rc
@@ -66,7 +68,8 @@ start_kp() {
 	SUP_PID=$!
 }
 
-# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds.
+# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds.  The
+# arguments are expanded once, by the caller: poll a function, not "$(...)".
 wait_until() {
 	local limit=$(( $1 * 10 )) i=0
 	shift
@@ -105,6 +108,15 @@ log_has() {
 	grep -q -- "$1" "$WORK/kube-proxy.log"
 }
 
+log_count() {
+	grep -c -- "$1" "$WORK/kube-proxy.log"
+}
+
+# log_count_gt PATTERN N: for wait_until, which expands its arguments once.
+log_count_gt() {
+	[ "$(log_count "$1")" -gt "$2" ]
+}
+
 # stop_kp: SIGTERM, then exit 0 within 5 s and nothing left behind.
 stop_kp() {
 	local i=0 rc pid helpers
@@ -126,4 +138,81 @@ stop_kp() {
 		fi
 	done
 	pass "SIGTERM: exit 0 within $((i * 100)) ms, no helper left"
+}
+
+# ---- the test apiserver ------------------------------------------------
+APISERVER="$top_srcdir/tests/apiserver/kp-test-apiserver"
+API_PID=""
+
+need_apiserver() {
+	command -v python3 >/dev/null && [ -x /usr/bin/python3 ] ||
+		{ echo "SKIP: no python3 for the test apiserver"; exit 77; }
+	command -v openssl >/dev/null || { echo "SKIP: no openssl"; exit 77; }
+	command -v curl >/dev/null || { echo "SKIP: no curl"; exit 77; }
+}
+
+# start_apiserver ARGS...: TLS with a throwaway CA, token "test-token",
+# client certificates from that CA, inside the test's namespace.  The
+# helpers read what they need, so $WORK is world-readable.
+start_apiserver() {
+	chmod 755 "$WORK"
+	[ -f "$WORK/certs/ca.crt" ] || sh "$top_srcdir/tests/apiserver/mkcerts.sh" "$WORK/certs" >/dev/null
+	chmod 755 "$WORK/certs"; chmod 644 "$WORK/certs"/*
+	rm -f "$WORK/api.port" "$WORK/api.cport"
+	ip netns exec "$NS" "$APISERVER" --tls-cert "$WORK/certs/server.crt" \
+		--tls-key "$WORK/certs/server.key" --client-ca "$WORK/certs/ca.crt" \
+		--token test-token ${API_PORT:+--port $API_PORT} \
+		--port-file "$WORK/api.port" --control-port-file "$WORK/api.cport" \
+		"$@" >>"$WORK/apiserver.log" 2>&1 &
+	API_PID=$!
+	wait_until 20 test -s "$WORK/api.cport" || fail "test apiserver did not start"
+	API_PORT=$(cat "$WORK/api.port")
+	CTL_PORT=$(cat "$WORK/api.cport")
+}
+
+stop_apiserver() {
+	[ -n "$API_PID" ] || return 0
+	kill "$API_PID" 2>/dev/null
+	wait "$API_PID" 2>/dev/null
+	API_PID=""
+}
+
+# ctl CALL [JSON]: a call to the apiserver's control interface.
+ctl() {
+	ip netns exec "$NS" curl -sf -X POST -H 'Content-Type: application/json' \
+		--data-binary "${2:-{\}}" "http://127.0.0.1:$CTL_PORT/$1" >/dev/null ||
+		fail "control call $1 failed"
+}
+
+ctl_get() {
+	ip netns exec "$NS" curl -sf "http://127.0.0.1:$CTL_PORT/$1"
+}
+
+# write_kubeconfig token|cert: a kubeconfig for the test apiserver.
+write_kubeconfig() {
+	local user
+	if [ "$1" = cert ]; then
+		user="    client-certificate: certs/client.crt
+    client-key: certs/client.key"
+	else
+		user="    token: test-token"
+	fi
+	cat >"$WORK/kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: certs/ca.crt
+users:
+- name: kube-proxy
+  user:
+$user
+contexts:
+- name: test
+  context: {cluster: test, user: kube-proxy}
+current-context: test
+KC
+	chmod 644 "$WORK/kubeconfig"
 }

@@ -3,8 +3,11 @@
 # gives it, as the kernel reports them in /proc/PID/status.
 . "$(dirname "$0")/lib.sh"
 need_root
+need_apiserver
 make_netns
-start_kp --v=2
+start_apiserver --generate 3 --nodes 1
+write_kubeconfig token
+start_kp --v=2 --kubeconfig="$WORK/kubeconfig"
 wait_until 10 helpers_up || fail "helpers did not come up"
 
 W=$(helper_pid watcher); S=$(helper_pid syncer); H=$(helper_pid healthd)
@@ -56,7 +59,7 @@ pass "oom_score_adj: watcher $ow > healthd $oh > syncer $os >= supervisor $osup"
 # The supervisor logged everyone's credentials from /proc.
 wait_until 5 log_has "credentials of syncer" || fail "no credentials logged"
 kill -USR1 "$SUP_PID"
-wait_until 5 test "$(grep -c 'credentials of syncer' "$WORK/kube-proxy.log")" -ge 2 ||
+wait_until 5 log_count_gt 'credentials of syncer' 1 ||
 	fail "SIGUSR1 did not log credentials"
 pass "credentials logged at start and on SIGUSR1"
 

@@ -4,9 +4,12 @@
 # garbage down a socketpair loses only that connection and is restarted.
 . "$(dirname "$0")/lib.sh"
 need_root
+need_apiserver
 make_netns
+start_apiserver --generate 3 --nodes 1
+write_kubeconfig token
 INJECT="$top_builddir/tests/integration/kp-inject"
-start_kp --v=2
+start_kp --v=2 --kubeconfig="$WORK/kubeconfig"
 wait_until 10 helpers_up || fail "helpers did not come up"
 
 readies=3

@@ -1,0 +1,61 @@
+/*
+ * cluster.h: the watcher's view of the cluster and what it tells the
+ * syncer.
+ *
+ * Three reflectors (Services, EndpointSlices, this Node) feed it JSON
+ * objects.  Each is decoded into the compact model (decode.c) and kept in
+ * a store; only a change that matters to the proxy becomes a message.  A
+ * relist is a sweep of the store: what the relist did not mention is
+ * deleted, and the syncer hears only what differs.
+ *
+ * The syncer is told nothing until all three have been listed once; then
+ * it gets the whole view as one snapshot, and deltas after it.  A new
+ * link to the syncer (the syncer restarted) gets a whole snapshot again.
+ */
+#ifndef KP_CLUSTER_H
+#define KP_CLUSTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "helper.h"
+#include "model.h"
+#include "store.h"
+
+struct reflector;
+struct http_client;
+
+enum cluster_kind { CK_SERVICES, CK_SLICES, CK_NODES, CK_COUNT };
+
+struct cluster_stats {
+	uint64_t	bad_objects;	/* refused by the decoder */
+	uint64_t	skipped;	/* headless, ExternalName, FQDN ... */
+	uint64_t	deltas;		/* messages sent to the syncer */
+	uint64_t	snapshots;
+};
+
+struct cluster {
+	struct helper		*h;
+	struct store		 store;
+	struct kp_node		 node;
+	bool			 have_node;
+	bool			 node_listed;	/* seen in the current list */
+	struct reflector	*refl[CK_COUNT];
+	bool			 synced;	/* all three listed once */
+	uint64_t		 generation;	/* snapshots sent */
+	char			 hostname[KP_NAME_MAX + 1];
+	/* which bad objects were logged: (key, resourceVersion) hashes */
+	uint64_t		*logged;
+	size_t			 nlogged;
+	struct cluster_stats	 stats;
+};
+
+void	 cluster_init(struct cluster *, struct helper *, const char *hostname);
+/* Create and start the reflectors. */
+void	 cluster_start(struct cluster *, struct event_base *,
+	    struct http_client *);
+void	 cluster_free(struct cluster *);
+/* The syncer's link came up: give it everything, if we have it. */
+void	 cluster_syncer_up(struct cluster *);
+
+#endif
