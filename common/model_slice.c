@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intern.h"
 #include "model_int.h"
 #include "xmalloc.h"
 
@@ -27,6 +28,7 @@ ep_read_hints(struct dec *d, struct kp_endpoint *e, unsigned i)
 		if (!rd_strdup(d, &e->hints[j], KP_ZONE_MAX, &cs_label_value,
 		    false))
 			return dec_fail(d, "endpoint[%u].hint[%u]", i, j);
+		e->hints[j] = intern_take(e->hints[j]);
 		for (k = 0; k < j; k++)
 			if (strcmp(e->hints[j], e->hints[k]) == 0)
 				return dec_refuse(d, "endpoint[%u].hint[%u]: "
@@ -54,8 +56,11 @@ ep_read(struct dec *d, struct kp_endpoint *e, uint8_t family, unsigned i)
 		return dec_fail(d, "endpoint[%u].terminating", i);
 	if (!rd_strdup(d, &e->node_name, KP_NAME_MAX, &cs_subdomain_opt, true))
 		return dec_fail(d, "endpoint[%u].nodeName", i);
+	/* a few nodes and zones, named by 100,000 endpoints: one copy each */
+	e->node_name = intern_take(e->node_name);
 	if (!rd_strdup(d, &e->zone, KP_ZONE_MAX, &cs_label_value, true))
 		return dec_fail(d, "endpoint[%u].zone", i);
+	e->zone = intern_take(e->zone);
 	return ep_read_hints(d, e, i);
 }
 
@@ -186,10 +191,10 @@ model_slice_free(struct kp_slice *s)
 
 	for (i = 0; i < s->n_endpoints; i++) {
 		e = &s->endpoints[i];
-		free(e->node_name);
-		free(e->zone);
+		intern_release(e->node_name);
+		intern_release(e->zone);
 		for (j = 0; j < e->n_hints; j++)
-			free(e->hints[j]);
+			intern_release(e->hints[j]);
 		free(e->hints);
 	}
 	free(s->endpoints);

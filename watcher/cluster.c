@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "cluster.h"
 #include "decode.h"
 #include "log.h"
@@ -120,6 +122,9 @@ send_snapshot(struct cluster *c)
 	log_info("sending the syncer snapshot %ju: %zu services, %zu "
 	    "endpoint slices", (uintmax_t)c->generation,
 	    store_service_count(&c->store), store_slice_count(&c->store));
+	c->ndirty = 0;		/* the snapshot carries every change */
+	if (c->dirtyset != NULL)
+		memset(c->dirtyset, 0, c->dirtysetcap * sizeof(*c->dirtyset));
 	gen_msg(c, MSG_WATCHER_SNAPSHOT_BEGIN);
 	store_foreach_service(&c->store, snap_service, c);
 	store_foreach_slice(&c->store, snap_slice, c);
@@ -180,6 +185,94 @@ refuse(struct cluster *c, enum cluster_kind k, const char *ns,
 	    name, why);
 }
 
+/* ---- coalescing -------------------------------------------------------------- */
+
+/* Open addressing on key hashes; 0 marks a free slot. */
+static bool
+dirtyset_add(struct cluster *c, uint64_t h)
+{
+	size_t i, mask;
+
+	if (h == 0)
+		h = 1;
+	if (c->dirtysetcap < (c->ndirty + 1) * 2) {
+		uint64_t *old = c->dirtyset;
+		size_t oldcap = c->dirtysetcap, j;
+
+		c->dirtysetcap = c->dirtysetcap ? c->dirtysetcap * 2 : 1024;
+		c->dirtyset = xcalloc(c->dirtysetcap, sizeof(*c->dirtyset));
+		for (j = 0; j < oldcap; j++)
+			if (old[j] != 0)
+				dirtyset_add(c, old[j]);
+		free(old);
+	}
+	mask = c->dirtysetcap - 1;
+	for (i = h & mask; c->dirtyset[i] != 0; i = (i + 1) & mask)
+		if (c->dirtyset[i] == h)
+			return false;
+	c->dirtyset[i] = h;
+	return true;
+}
+
+static void
+mark_dirty(struct cluster *c, enum cluster_kind k, const char *ns,
+    const char *name)
+{
+	struct cluster_dirty *d;
+
+	if (!live(c))
+		return;		/* the next snapshot carries it */
+	if (!dirtyset_add(c, fnv(kind_names[k], ns, name, ""))) {
+		c->stats.coalesced++;
+		return;
+	}
+	if (c->ndirty == c->dirtycap) {
+		c->dirtycap = c->dirtycap ? c->dirtycap * 2 : 64;
+		c->dirty = xreallocarray(c->dirty, c->dirtycap,
+		    sizeof(*c->dirty));
+	}
+	d = &c->dirty[c->ndirty++];
+	d->kind = k;
+	snprintf(d->ns, sizeof(d->ns), "%s", ns);
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (c->ndirty == 1)
+		event_active(c->flush_ev, EV_TIMEOUT, 0);
+}
+
+/* Send each dirty key's state now: what the store holds, or a delete. */
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct cluster *c = arg;
+	const struct kp_service *svc;
+	const struct kp_slice *sl;
+	struct cluster_dirty *d;
+	size_t i;
+
+	for (i = 0; i < c->ndirty && live(c); i++) {
+		d = &c->dirty[i];
+		if (d->kind == CK_SERVICES) {
+			if ((svc = store_service_get(&c->store, d->ns,
+			    d->name)) != NULL)
+				send_service(c, svc);
+			else
+				send_delete(c, MSG_WATCHER_SVC_DELETE, d->ns,
+				    d->name);
+		} else if (d->kind == CK_SLICES) {
+			if ((sl = store_slice_get(&c->store, d->ns,
+			    d->name)) != NULL)
+				send_slice(c, sl);
+			else
+				send_delete(c, MSG_WATCHER_SLICE_DELETE, d->ns,
+				    d->name);
+		} else if (c->have_node)
+			send_node(c);
+	}
+	c->ndirty = 0;
+	if (c->dirtyset != NULL)
+		memset(c->dirtyset, 0, c->dirtysetcap * sizeof(*c->dirtyset));
+}
+
 /* ---- reflector callbacks ------------------------------------------------- */
 
 static enum cluster_kind
@@ -211,9 +304,7 @@ on_removed(enum store_kind k, const char *ns, const char *name, void *arg)
 	struct cluster *c = arg;
 
 	log_debug(2, "%s: %s/%s is gone", kind_names[k], ns, name);
-	if (live(c))
-		send_delete(c, k == STORE_SERVICES ? MSG_WATCHER_SVC_DELETE :
-		    MSG_WATCHER_SLICE_DELETE, ns, name);
+	mark_dirty(c, (enum cluster_kind)k, ns, name);
 }
 
 static void
@@ -270,17 +361,16 @@ service_event(struct cluster *c, enum refl_op op, const json_t *obj,
 			return;
 		}
 		if (r == DECODE_OK) {
-			if (store_service_upsert(&c->store, &s) && live(c))
-				send_service(c, store_service_get(&c->store,
-				    ns, name));
+			if (store_service_upsert(&c->store, &s))
+				mark_dirty(c, CK_SERVICES, ns, name);
 			return;
 		}
 		c->stats.skipped++;
 		log_debug(3, "services: %s/%s not proxied: %s", ns, name, err);
 	}
 	/* deleted, or no longer one we proxy */
-	if (store_service_delete(&c->store, &key) && live(c))
-		send_delete(c, MSG_WATCHER_SVC_DELETE, ns, name);
+	if (store_service_delete(&c->store, &key))
+		mark_dirty(c, CK_SERVICES, ns, name);
 }
 
 static void
@@ -303,17 +393,16 @@ slice_event(struct cluster *c, enum refl_op op, const json_t *obj,
 			return;
 		}
 		if (r == DECODE_OK) {
-			if (store_slice_upsert(&c->store, &s) && live(c))
-				send_slice(c, store_slice_get(&c->store, ns,
-				    name));
+			if (store_slice_upsert(&c->store, &s))
+				mark_dirty(c, CK_SLICES, ns, name);
 			return;
 		}
 		c->stats.skipped++;
 		log_debug(3, "endpointslices: %s/%s not used: %s", ns, name,
 		    err);
 	}
-	if (store_slice_delete(&c->store, &key) && live(c))
-		send_delete(c, MSG_WATCHER_SLICE_DELETE, ns, name);
+	if (store_slice_delete(&c->store, &key))
+		mark_dirty(c, CK_SLICES, ns, name);
 }
 
 static void
@@ -344,8 +433,7 @@ node_event(struct cluster *c, enum refl_op op, const json_t *obj,
 	c->have_node = true;
 	log_info("node %s: zone \"%s\"%s", n.name, n.zone,
 	    n.deleting ? ", being deleted" : "");
-	if (live(c))
-		send_node(c);
+	mark_dirty(c, CK_NODES, "", n.name);
 }
 
 static void
@@ -398,6 +486,9 @@ cluster_start(struct cluster *c, struct event_base *base,
 {
 	char *field;
 
+	c->flush_ev = event_new(base, -1, 0, on_flush, c);
+	if (c->flush_ev == NULL)
+		fatalx("cluster: out of memory");
 	xasprintf(&field, "metadata.name=%s", c->hostname);
 	c->refl[CK_SERVICES] = reflector_new(base, http, "services",
 	    "/api/v1/services", PROXY_LABEL_SELECTOR, NULL,
@@ -420,7 +511,11 @@ cluster_free(struct cluster *c)
 
 	for (k = 0; k < CK_COUNT; k++)
 		reflector_free(c->refl[k]);
+	if (c->flush_ev != NULL)
+		event_free(c->flush_ev);
 	store_free(&c->store);
 	model_node_free(&c->node);
 	free(c->logged);
+	free(c->dirty);
+	free(c->dirtyset);
 }

@@ -27,10 +27,18 @@ struct http_client;
 
 enum cluster_kind { CK_SERVICES, CK_SLICES, CK_NODES, CK_COUNT };
 
+/* A key whose latest state the syncer has yet to hear. */
+struct cluster_dirty {
+	enum cluster_kind	kind;
+	char			ns[KP_NAMESPACE_MAX + 1];
+	char			name[KP_NAME_MAX + 1];
+};
+
 struct cluster_stats {
 	uint64_t	bad_objects;	/* refused by the decoder */
 	uint64_t	skipped;	/* headless, ExternalName, FQDN ... */
 	uint64_t	deltas;		/* messages sent to the syncer */
+	uint64_t	coalesced;	/* changes folded into a later one */
 	uint64_t	snapshots;
 };
 
@@ -47,6 +55,16 @@ struct cluster {
 	/* which bad objects were logged: (key, resourceVersion) hashes */
 	uint64_t		*logged;
 	size_t			 nlogged;
+	/*
+	 * Changes wait here until the event loop has handled what arrived
+	 * with them: a burst of updates to one object (one HTTP chunk, one
+	 * relist) becomes one message with its last state.
+	 */
+	struct cluster_dirty	*dirty;
+	size_t			 ndirty, dirtycap;
+	uint64_t		*dirtyset;	/* hashes of dirty keys */
+	size_t			 dirtysetcap;
+	struct event		*flush_ev;
 	struct cluster_stats	 stats;
 };
 

@@ -420,7 +420,12 @@ slice_check(struct dctx *d, struct kp_slice *s)
 	mp_buf_free(&b);
 	if (rc == -1)
 		return dc_model(d, merr);
-	model_slice_free(&back);
+	/*
+	 * Keep what the model decoder made: the same values, with node
+	 * names and zones interned (one copy for all endpoints).
+	 */
+	model_slice_free(s);
+	*s = back;
 	return DECODE_OK;
 }
 

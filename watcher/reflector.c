@@ -14,7 +14,13 @@
 #include "reflector.h"
 #include "xmalloc.h"
 
-#define LIST_PAGE		500
+/*
+ * Objects per list page.  client-go asks for 500; a page of 500
+ * EndpointSlices of 10 endpoints is 1.5 MB of JSON and some 15 MB once
+ * parsed, and that transient sets the watcher's peak memory.  250 keeps
+ * the peak under 40 MB at 10,000 Services (bench/watcher-rss).
+ */
+#define LIST_PAGE		250
 #define LIST_MAX_BODY		(256u * 1024 * 1024)
 #define STATUS_MAX_LEN		(64u * 1024)
 #define BACKOFF_MIN_MS		500

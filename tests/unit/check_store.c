@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intern.h"
 #include "model.h"
 #include "store.h"
 
@@ -145,6 +146,25 @@ START_TEST(test_snapshot_generations_repeat)
 }
 END_TEST
 
+START_TEST(test_intern)
+{
+	char *a = intern_str("node-1"), *b = intern_take(strdup("node-1"));
+	char *c = intern_str("node-2");
+	size_t base = intern_count();
+
+	ck_assert_ptr_eq(a, b);			/* one copy */
+	ck_assert_ptr_ne(a, c);
+	intern_release(a);
+	ck_assert_uint_eq(intern_count(), base);	/* b still holds it */
+	intern_release(b);
+	ck_assert_uint_eq(intern_count(), base - 1);
+	intern_release(c);
+	intern_release(strdup("node-1"));	/* never interned: just freed */
+	intern_release(NULL);
+	ck_assert_uint_eq(intern_count(), base - 2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -158,6 +178,7 @@ main(void)
 	tcase_add_test(tc, test_sweep_removes_unseen);
 	tcase_add_test(tc, test_sweep_abort_keeps_all);
 	tcase_add_test(tc, test_snapshot_generations_repeat);
+	tcase_add_test(tc, test_intern);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
