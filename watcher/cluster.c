@@ -340,44 +340,57 @@ on_list_abort(struct reflector *r, void *arg)
 		store_sweep_abort(&c->store, (enum store_kind)k);
 }
 
-static void
-service_event(struct cluster *c, enum refl_op op, const json_t *obj,
-    const char *ns, const char *name, const char *rv)
-{
-	struct kp_service s;
-	struct kp_key key;
-	char err[KP_MODEL_ERRLEN];
-	int r;
+/*
+ * What differs between Services and EndpointSlices here: how to decode
+ * one and where it goes in the store.
+ */
+struct kind_ops {
+	const char	*what;		/* for "not proxied" logs */
+	int		(*decode)(const json_t *, void *, char *, size_t);
+	bool		(*upsert)(struct store *, void *);
+	bool		(*remove)(struct store *, const struct kp_key *);
+};
 
-	memset(&key, 0, sizeof(key));
-	snprintf(key.namespace, sizeof(key.namespace), "%s", ns);
-	snprintf(key.name, sizeof(key.name), "%s", name);
-	if (op == REFL_UPSERT) {
-		r = decode_service(obj, &s, err, sizeof(err));
-		if (r == DECODE_BAD) {
-			refuse(c, CK_SERVICES, ns, name, rv, err);
-			/* keep what we had: a bad update does not wipe rules */
-			store_touch(&c->store, STORE_SERVICES, ns, name);
-			return;
-		}
-		if (r == DECODE_OK) {
-			if (store_service_upsert(&c->store, &s))
-				mark_dirty(c, CK_SERVICES, ns, name);
-			return;
-		}
-		c->stats.skipped++;
-		log_debug(3, "services: %s/%s not proxied: %s", ns, name, err);
-	}
-	/* deleted, or no longer one we proxy */
-	if (store_service_delete(&c->store, &key))
-		mark_dirty(c, CK_SERVICES, ns, name);
+static int
+svc_decode(const json_t *o, void *out, char *err, size_t len)
+{
+	return decode_service(o, out, err, len);
 }
 
-static void
-slice_event(struct cluster *c, enum refl_op op, const json_t *obj,
-    const char *ns, const char *name, const char *rv)
+static bool
+svc_upsert(struct store *st, void *obj)
 {
-	struct kp_slice s;
+	return store_service_upsert(st, obj);
+}
+
+static int
+slice_decode(const json_t *o, void *out, char *err, size_t len)
+{
+	return decode_slice(o, out, err, len);
+}
+
+static bool
+slice_upsert(struct store *st, void *obj)
+{
+	return store_slice_upsert(st, obj);
+}
+
+static const struct kind_ops kind_ops[] = {
+	[CK_SERVICES] = { "not proxied", svc_decode, svc_upsert,
+	    store_service_delete },
+	[CK_SLICES] = { "not used", slice_decode, slice_upsert,
+	    store_slice_delete },
+};
+
+static void
+object_event(struct cluster *c, enum cluster_kind k, enum refl_op op,
+    const json_t *obj, const char *ns, const char *name, const char *rv)
+{
+	const struct kind_ops *ops = &kind_ops[k];
+	union {
+		struct kp_service	svc;
+		struct kp_slice		slice;
+	} o;
 	struct kp_key key;
 	char err[KP_MODEL_ERRLEN];
 	int r;
@@ -386,23 +399,25 @@ slice_event(struct cluster *c, enum refl_op op, const json_t *obj,
 	snprintf(key.namespace, sizeof(key.namespace), "%s", ns);
 	snprintf(key.name, sizeof(key.name), "%s", name);
 	if (op == REFL_UPSERT) {
-		r = decode_slice(obj, &s, err, sizeof(err));
+		r = ops->decode(obj, &o, err, sizeof(err));
 		if (r == DECODE_BAD) {
-			refuse(c, CK_SLICES, ns, name, rv, err);
-			store_touch(&c->store, STORE_SLICES, ns, name);
+			refuse(c, k, ns, name, rv, err);
+			/* keep what we had: a bad update does not wipe rules */
+			store_touch(&c->store, (enum store_kind)k, ns, name);
 			return;
 		}
 		if (r == DECODE_OK) {
-			if (store_slice_upsert(&c->store, &s))
-				mark_dirty(c, CK_SLICES, ns, name);
+			if (ops->upsert(&c->store, &o))
+				mark_dirty(c, k, ns, name);
 			return;
 		}
 		c->stats.skipped++;
-		log_debug(3, "endpointslices: %s/%s not used: %s", ns, name,
-		    err);
+		log_debug(3, "%s: %s/%s %s: %s", kind_names[k], ns, name,
+		    ops->what, err);
 	}
-	if (store_slice_delete(&c->store, &key))
-		mark_dirty(c, CK_SLICES, ns, name);
+	/* deleted, or no longer one we proxy */
+	if (ops->remove(&c->store, &key))
+		mark_dirty(c, k, ns, name);
 }
 
 static void
@@ -448,17 +463,10 @@ on_object(struct reflector *r, enum refl_op op, const json_t *obj,
 		refuse(c, kind_of(c, r), "?", "?", "", "no usable metadata");
 		return;
 	}
-	switch (kind_of(c, r)) {
-	case CK_SERVICES:
-		service_event(c, op, obj, ns, name, rv);
-		break;
-	case CK_SLICES:
-		slice_event(c, op, obj, ns, name, rv);
-		break;
-	default:
+	if (kind_of(c, r) == CK_NODES)
 		node_event(c, op, obj, name, rv);
-		break;
-	}
+	else
+		object_event(c, kind_of(c, r), op, obj, ns, name, rv);
 }
 
 static const struct reflector_ops cluster_refl_ops = {

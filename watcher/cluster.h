@@ -25,6 +25,7 @@
 struct reflector;
 struct http_client;
 
+/* The first two match enum store_kind: the store keeps those kinds. */
 enum cluster_kind { CK_SERVICES, CK_SLICES, CK_NODES, CK_COUNT };
 
 /* A key whose latest state the syncer has yet to hear. */

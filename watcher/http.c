@@ -281,6 +281,8 @@ check_done(struct http_client *c)
 			    curl_easy_strerror(m->data.result);
 		else
 			res.error_str = "";
+		if (res.status == 401 && c->auth.unauthorized != NULL)
+			c->auth.unauthorized(c->auth.token_arg);
 		if (r->body != NULL) {
 			res.body_len = evbuffer_get_length(r->body);
 			res.body = (const char *)evbuffer_pullup(r->body, -1);

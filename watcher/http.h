@@ -38,6 +38,8 @@ struct http_auth {
 	const char	*password;
 	/* The bearer token now (it may rotate), or NULL for none. */
 	const char	*(*token)(void *arg);
+	/* The server said 401: the token may have rotated under us. */
+	void		 (*unauthorized)(void *arg);
 	void		*token_arg;
 };
 

@@ -67,6 +67,15 @@ current_token(void *arg)
 	return tok;
 }
 
+/* As client-go: a 401 makes the next request read the token file again. */
+static void
+token_refused(void *arg)
+{
+	struct watcher *w = arg;
+
+	kube_token_reset(&w->ep);
+}
+
 static const char *
 accept_for(const char *content_type)
 {
@@ -115,6 +124,7 @@ watcher_start(struct helper *h, void *ctx)
 	auth.username = w->ep.username;
 	auth.password = w->ep.password;
 	auth.token = current_token;
+	auth.unauthorized = token_refused;
 	auth.token_arg = w;
 	w->http = http_client_new(h->base, &auth,
 	    cfg->client_connection.qps, cfg->client_connection.burst,

@@ -13,7 +13,9 @@ start_kp --v=2 --kubeconfig="$WORK/kubeconfig"
 wait_until 10 helpers_up || fail "helpers did not come up"
 
 readies=3
+wait_until 10 log_has "syncer: snapshot" || fail "no first snapshot"
 for role in watcher syncer healthd; do
+	snaps=$(log_count "syncer: snapshot ")
 	old=$(helper_pid $role)
 	others=""
 	for o in watcher syncer healthd; do
@@ -30,6 +32,17 @@ for role in watcher syncer healthd; do
 		[ "$(helper_pid ${o%=*})" = "${o#*=}" ] || fail "killing $role restarted ${o%=*}"
 	done
 	log_has "$role killed by signal 9" || fail "no log line for the death of $role"
+	# a new watcher resends everything; a new syncer is sent everything;
+	# neither removes anything (no flush)
+	if [ $role != healthd ]; then
+		wait_until 5 log_count_gt "syncer: snapshot " "$snaps" ||
+			fail "no full snapshot after $role restarted"
+		last=$(grep 'syncer: snapshot ' "$WORK/kube-proxy.log" | tail -n1)
+		case "$last" in
+		*": 3 services, 3 endpoint slices, 0 removed") ;;
+		*) fail "snapshot after the $role restart: $last" ;;
+		esac
+	fi
 	new=$(helper_pid $role)
 	[ "$(status_field "$new" NoNewPrivs)" = 1 ] || fail "restarted $role: NoNewPrivs"
 	pass "$role: kill -9 -> back in $(( (t1 - t0) / 1000000 )) ms (pid $old -> $new), others untouched"

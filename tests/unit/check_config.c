@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "unit.h"
 
 #define SEC	KP_SECOND
 #define MS	KP_MILLISECOND
@@ -975,11 +976,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(config_suite());
 }

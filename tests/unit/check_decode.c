@@ -26,6 +26,7 @@
 #include "decode.h"
 #include "model.h"
 #include "netaddr.h"
+#include "unit.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR	NULL
@@ -2517,13 +2518,6 @@ decode_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	decode_init();
-	sr = srunner_create(decode_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(decode_suite());
 }

@@ -16,6 +16,7 @@
 #include "ipc.h"
 #include "model.h"
 #include "msg.h"
+#include "unit.h"
 
 struct result {
 	int	 handled;
@@ -265,8 +266,6 @@ main(void)
 {
 	Suite *s = suite_create("ipc");
 	TCase *tc = tcase_create("link");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_good_frames);
 	tcase_add_test(tc, test_bad_frames_close);
@@ -275,9 +274,5 @@ main(void)
 	tcase_add_test(tc, test_eof_is_not_malformed);
 	tcase_add_test(tc, test_fd_passing);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

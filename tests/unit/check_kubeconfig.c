@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "kubeconfig.h"
+#include "unit.h"
 
 /* Two self-signed certificates with their keys, PEM and base64. */
 static struct pki {
@@ -797,8 +798,7 @@ main(void)
 {
 	Suite *s = suite_create("kubeconfig");
 	TCase *tc = tcase_create("load");
-	SRunner *sr;
-	int failed, i;
+	int code, i;
 
 	make_pki(&pki[0], "ca");
 	make_pki(&pki[1], "client");
@@ -820,15 +820,12 @@ main(void)
 	tcase_add_test(tc, test_incluster);
 	tcase_add_test(tc, test_not_in_cluster);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	code = unit_run(s);
 	for (i = 0; i < 2; i++) {
 		free(pki[i].cert);
 		free(pki[i].key);
 		free(pki[i].cert64);
 		free(pki[i].key64);
 	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return code;
 }

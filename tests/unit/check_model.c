@@ -22,6 +22,7 @@
 #include "mp.h"
 #include "netaddr.h"
 #include "xmalloc.h"
+#include "unit.h"
 
 /* In the order of the selector byte of tests/fuzz/fuzz_syncer_decode.c. */
 enum kind { K_SVC, K_SLICE, K_NODE, K_KEY, K_GEN, K_COUNT };
@@ -1604,12 +1605,5 @@ model_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(model_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(model_suite());
 }

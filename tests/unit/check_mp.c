@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mp.h"
+#include "unit.h"
 
 static void
 cur_of(struct mp_cur *c, const struct mp_buf *b)
@@ -234,8 +235,6 @@ main(void)
 {
 	Suite *s = suite_create("mp");
 	TCase *tc = tcase_create("cursor");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_roundtrip_scalars);
 	tcase_add_test(tc, test_every_integer_width);
@@ -247,9 +246,5 @@ main(void)
 	tcase_add_test(tc, test_trailing_and_types);
 	tcase_add_test(tc, test_bin_exact);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "unit.h"
 
 START_TEST(test_catalogue_complete)
 {
@@ -107,8 +108,6 @@ main(void)
 {
 	Suite *s = suite_create("msg");
 	TCase *tc = tcase_create("catalogue");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_catalogue_complete);
 	tcase_add_test(tc, test_directions);
@@ -116,9 +115,5 @@ main(void)
 	tcase_add_test(tc, test_header_pack);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include "intern.h"
 #include "model.h"
 #include "store.h"
+#include "unit.h"
 
 static void
 make_svc(struct kp_service *s, const char *name, uint16_t port)
@@ -170,8 +171,6 @@ main(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_upsert_changes);
 	tcase_add_test(tc, test_many_grow);
@@ -180,9 +179,5 @@ main(void)
 	tcase_add_test(tc, test_snapshot_generations_repeat);
 	tcase_add_test(tc, test_intern);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
