@@ -4,12 +4,7 @@
  * overrides the cluster's server; relative paths are relative to the
  * kubeconfig's directory; -data fields are base64.
  *
- * The file is untrusted bytes until proven otherwise (it is fuzzed), so
- * it is bounded in size, depth and node count, and a first pass over
- * libyaml's events refuses aliases before the document is built: libyaml's
- * loader links an alias to its anchor's node, so aliases make a graph
- * (even a cycle) where we want a tree, and a walk over shared nodes is the
- * billion-laughs bomb.  No kubeconfig written by a tool uses them.
+ * Reading the YAML, with its bounds, is in kubeconfig_yaml.c.
  *
  * Every entry of every list is checked for types and base64, as client-go
  * decodes them all; only the selected context, cluster and user must make
@@ -32,22 +27,8 @@
 #include <yaml.h>
 
 #include "kubeconfig.h"
+#include "kubeconfig_int.h"
 #include "xmalloc.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
-struct kc {
-	yaml_document_t	 doc;
-	const char	*path;		/* as given, for messages */
-	char		 dir[PATH_MAX];	/* absolute; "" without a path */
-	char		*err;
-	size_t		 errlen;
-};
-
-struct field {
-	const char	*key;
-	yaml_node_t	*val;
-};
 
 struct kc_context {
 	const char	*want;		/* current-context */
@@ -77,10 +58,7 @@ struct kc_user {
 	const char	*unsupported;	/* the first key we cannot honour */
 };
 
-static int kc_fail(struct kc *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
+int
 kc_fail(struct kc *k, const char *fmt, ...)
 {
 	va_list ap;
@@ -96,196 +74,14 @@ kc_fail(struct kc *k, const char *fmt, ...)
 	return -1;
 }
 
-/* ---------------------------------------------------------- YAML nodes */
-
-static const char *
-kind_name(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return "a string";
-	case YAML_SEQUENCE_NODE:
-		return "a sequence";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "nothing";
-	}
-}
-
-/* `key:`, `key: ~` and `key: null` are absent, as in Go. */
-static bool
-is_null(const yaml_node_t *n)
-{
-	const char *v;
-
-	if (n == NULL)
-		return true;
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	v = (const char *)n->data.scalar.value;
-	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-static const char *
-join(char *buf, size_t len, const char *where, const char *key)
+const char *
+kc_join(char *buf, size_t len, const char *where, const char *key)
 {
 	if (*where == '\0')
 		snprintf(buf, len, "%s", key);
 	else
 		snprintf(buf, len, "%s.%s", where, key);
 	return buf;
-}
-
-/*
- * Pick the known keys out of a mapping.  Unknown keys are ignored, as
- * client-go's decoder does; a known key twice is refused, since which one
- * wins would be a guess.
- */
-static int
-get_map(struct kc *k, yaml_node_t *n, const char *where, struct field *f,
-    size_t nf)
-{
-	yaml_node_pair_t *p;
-	yaml_node_t *key;
-	size_t i;
-
-	for (i = 0; i < nf; i++)
-		f[i].val = NULL;
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_MAPPING_NODE)
-		return kc_fail(k, "%s: expected a mapping, got %s",
-		    *where != '\0' ? where : "top level", kind_name(n));
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	    p++) {
-		key = yaml_document_get_node(&k->doc, p->key);
-		if (key == NULL || key->type != YAML_SCALAR_NODE)
-			return kc_fail(k, "%s: a key is not a string",
-			    *where != '\0' ? where : "top level");
-		for (i = 0; i < nf; i++) {
-			if (key->data.scalar.length != strlen(f[i].key) ||
-			    memcmp(key->data.scalar.value, f[i].key,
-			    key->data.scalar.length) != 0)
-				continue;
-			if (f[i].val != NULL)
-				return kc_fail(k, "%s%s%s: duplicate key", where,
-				    *where != '\0' ? "." : "", f[i].key);
-			f[i].val = yaml_document_get_node(&k->doc, p->value);
-		}
-	}
-	return 0;
-}
-
-static int
-get_str(struct kc *k, yaml_node_t *n, const char *where, const char *key,
-    const char **out)
-{
-	char path[128];
-
-	*out = NULL;
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SCALAR_NODE)
-		return kc_fail(k, "%s: expected a string, got %s",
-		    join(path, sizeof(path), where, key), kind_name(n));
-	if (strlen((char *)n->data.scalar.value) != n->data.scalar.length)
-		return kc_fail(k, "%s: contains a NUL byte",
-		    join(path, sizeof(path), where, key));
-	/* upstream tests len() == 0 everywhere: "" is unset */
-	if (n->data.scalar.length > 0)
-		*out = (const char *)n->data.scalar.value;
-	return 0;
-}
-
-/* YAML 1.1 booleans, as Go's yaml.v2 resolves them; quoted is a string. */
-static int
-get_bool(struct kc *k, yaml_node_t *n, const char *where, const char *key,
-    bool *out)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", "yes",
-	    "Yes", "YES", "on", "On", "ON", "y", "Y" };
-	static const char *const no[] = { "false", "False", "FALSE", "no",
-	    "No", "NO", "off", "Off", "OFF", "n", "N" };
-	char path[128];
-	const char *v;
-	size_t i;
-
-	*out = false;
-	if (is_null(n))
-		return 0;
-	if (n->type == YAML_SCALAR_NODE &&
-	    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		v = (const char *)n->data.scalar.value;
-		for (i = 0; i < nitems(yes); i++) {
-			if (strcmp(v, yes[i]) == 0) {
-				*out = true;
-				return 0;
-			}
-			if (strcmp(v, no[i]) == 0)
-				return 0;
-		}
-	}
-	return kc_fail(k, "%s: expected true or false, got %s",
-	    join(path, sizeof(path), where, key),
-	    n->type == YAML_SCALAR_NODE ? "a string" : kind_name(n));
-}
-
-/*
- * Base64 as Go's encoding/json decodes []byte: the standard alphabet with
- * padding; line breaks are skipped.  EVP_DecodeBlock takes '=' anywhere as
- * zero bits and keeps the padding's bytes, so the checks are ours.
- */
-static int
-get_b64(struct kc *k, yaml_node_t *n, const char *where, const char *key,
-    uint8_t **out, size_t *outlen)
-{
-	const char *s;
-	char path[128];
-	unsigned char *clean;
-	size_t i, len = 0, pad = 0;
-	int r;
-
-	*out = NULL;
-	*outlen = 0;
-	if (get_str(k, n, where, key, &s) == -1)
-		return -1;
-	if (s == NULL)
-		return 0;
-	clean = xmalloc(strlen(s) + 1);
-	for (; *s != '\0'; s++)
-		if (*s != '\r' && *s != '\n')
-			clean[len++] = (unsigned char)*s;
-	for (i = 0; i < len; i++) {
-		if (clean[i] == '=') {
-			if (i + 2 < len || (i + 2 == len && clean[i + 1] != '='))
-				break;
-			pad++;
-		} else if (!((clean[i] >= 'A' && clean[i] <= 'Z') ||
-		    (clean[i] >= 'a' && clean[i] <= 'z') ||
-		    (clean[i] >= '0' && clean[i] <= '9') ||
-		    clean[i] == '+' || clean[i] == '/'))
-			break;
-	}
-	if (i < len || len % 4 != 0 || len == 0 || len > INT32_MAX) {
-		free(clean);
-		return kc_fail(k, "%s: invalid base64",
-		    join(path, sizeof(path), where, key));
-	}
-	*out = xmalloc(len / 4 * 3 + 1);
-	r = EVP_DecodeBlock(*out, clean, (int)len);
-	free(clean);
-	if (r < 0 || (size_t)r < pad) {
-		free(*out);
-		*out = NULL;
-		return kc_fail(k, "%s: invalid base64",
-		    join(path, sizeof(path), where, key));
-	}
-	*outlen = (size_t)r - pad;
-	(*out)[*outlen] = '\0';
-	return 0;
 }
 
 static void
@@ -300,60 +96,6 @@ free_secret(uint8_t **p, size_t len)
 
 /* ---------------------------------------------------------- the lists */
 
-typedef int entry_fn(struct kc *, yaml_node_t *, const char *where,
-    size_t idx, const char *name, void *arg);
-
-/*
- * clusters, users and contexts are lists of {name, <body>}; client-go
- * turns them into maps and refuses duplicate names.
- */
-static int
-walk_list(struct kc *k, yaml_node_t *seq, const char *list,
-    const char *bodykey, entry_fn *fn, void *arg)
-{
-	struct field f[] = { { "name", NULL }, { NULL, NULL } };
-	yaml_node_item_t *it;
-	const char **names;
-	const char *name;
-	char where[64], bwhere[96];
-	size_t i, j, n;
-	int rc = -1;
-
-	if (is_null(seq))
-		return 0;
-	if (seq->type != YAML_SEQUENCE_NODE)
-		return kc_fail(k, "%s: expected a sequence, got %s", list,
-		    kind_name(seq));
-	n = (size_t)(seq->data.sequence.items.top -
-	    seq->data.sequence.items.start);
-	if (n > KUBE_LIST_MAX)
-		return kc_fail(k, "%s: more than %d entries", list,
-		    KUBE_LIST_MAX);
-	f[1].key = bodykey;
-	names = xcalloc(n, sizeof(*names));
-	for (i = 0, it = seq->data.sequence.items.start; i < n; i++, it++) {
-		snprintf(where, sizeof(where), "%s[%zu]", list, i);
-		if (get_map(k, yaml_document_get_node(&k->doc, *it), where, f,
-		    nitems(f)) == -1 ||
-		    get_str(k, f[0].val, where, "name", &name) == -1)
-			goto out;
-		names[i] = name != NULL ? name : "";
-		for (j = 0; j < i; j++)
-			if (strcmp(names[j], names[i]) == 0) {
-				kc_fail(k, "%s.name: duplicate name \"%s\" "
-				    "(also %s[%zu])", where, names[i], list, j);
-				goto out;
-			}
-		snprintf(bwhere, sizeof(bwhere), "%s.%s", where, bodykey);
-		if (fn(k, f[1].val, bwhere, i, names[i], arg) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(names);
-	return rc;
-}
-
 static int
 context_entry(struct kc *k, yaml_node_t *body, const char *where,
     size_t idx, const char *name, void *arg)
@@ -363,10 +105,10 @@ context_entry(struct kc *k, yaml_node_t *body, const char *where,
 	    { "namespace", NULL } };
 	const char *cluster, *user, *ns;
 
-	if (get_map(k, body, where, f, nitems(f)) == -1 ||
-	    get_str(k, f[0].val, where, "cluster", &cluster) == -1 ||
-	    get_str(k, f[1].val, where, "user", &user) == -1 ||
-	    get_str(k, f[2].val, where, "namespace", &ns) == -1)
+	if (kyaml_get_map(k, body, where, f, nitems(f)) == -1 ||
+	    kyaml_get_str(k, f[0].val, where, "cluster", &cluster) == -1 ||
+	    kyaml_get_str(k, f[1].val, where, "user", &user) == -1 ||
+	    kyaml_get_str(k, f[2].val, where, "namespace", &ns) == -1)
 		return -1;
 	if (c->want != NULL && strcmp(name, c->want) == 0) {
 		c->found = true;
@@ -389,14 +131,15 @@ cluster_entry(struct kc *k, yaml_node_t *body, const char *where,
 	    { "tls-server-name", NULL }, { "proxy-url", NULL } };
 
 	memset(&c, 0, sizeof(c));
-	if (get_map(k, body, where, f, nitems(f)) == -1 ||
-	    get_str(k, f[0].val, where, f[0].key, &c.server) == -1 ||
-	    get_str(k, f[1].val, where, f[1].key, &c.ca_file) == -1 ||
-	    get_b64(k, f[2].val, where, f[2].key, &c.ca_data,
+	if (kyaml_get_map(k, body, where, f, nitems(f)) == -1 ||
+	    kyaml_get_str(k, f[0].val, where, f[0].key, &c.server) == -1 ||
+	    kyaml_get_str(k, f[1].val, where, f[1].key, &c.ca_file) == -1 ||
+	    kyaml_get_b64(k, f[2].val, where, f[2].key, &c.ca_data,
 	    &c.ca_len) == -1 ||
-	    get_bool(k, f[3].val, where, f[3].key, &c.insecure) == -1 ||
-	    get_str(k, f[4].val, where, f[4].key, &c.tls_server_name) == -1 ||
-	    get_str(k, f[5].val, where, f[5].key, &c.proxy_url) == -1) {
+	    kyaml_get_bool(k, f[3].val, where, f[3].key, &c.insecure) == -1 ||
+	    kyaml_get_str(k, f[4].val, where, f[4].key,
+	    &c.tls_server_name) == -1 ||
+	    kyaml_get_str(k, f[5].val, where, f[5].key, &c.proxy_url) == -1) {
 		free(c.ca_data);
 		return -1;
 	}
@@ -427,20 +170,20 @@ user_entry(struct kc *k, yaml_node_t *body, const char *where,
 	size_t i;
 
 	memset(&u, 0, sizeof(u));
-	if (get_map(k, body, where, f, nitems(f)) == -1 ||
-	    get_str(k, f[0].val, where, f[0].key, &u.token) == -1 ||
-	    get_str(k, f[1].val, where, f[1].key, &u.token_file) == -1 ||
-	    get_str(k, f[2].val, where, f[2].key, &u.cert_file) == -1 ||
-	    get_str(k, f[3].val, where, f[3].key, &u.key_file) == -1 ||
-	    get_str(k, f[4].val, where, f[4].key, &u.username) == -1 ||
-	    get_str(k, f[5].val, where, f[5].key, &u.password) == -1 ||
-	    get_b64(k, f[6].val, where, f[6].key, &u.cert_data,
+	if (kyaml_get_map(k, body, where, f, nitems(f)) == -1 ||
+	    kyaml_get_str(k, f[0].val, where, f[0].key, &u.token) == -1 ||
+	    kyaml_get_str(k, f[1].val, where, f[1].key, &u.token_file) == -1 ||
+	    kyaml_get_str(k, f[2].val, where, f[2].key, &u.cert_file) == -1 ||
+	    kyaml_get_str(k, f[3].val, where, f[3].key, &u.key_file) == -1 ||
+	    kyaml_get_str(k, f[4].val, where, f[4].key, &u.username) == -1 ||
+	    kyaml_get_str(k, f[5].val, where, f[5].key, &u.password) == -1 ||
+	    kyaml_get_b64(k, f[6].val, where, f[6].key, &u.cert_data,
 	    &u.cert_len) == -1 ||
-	    get_b64(k, f[7].val, where, f[7].key, &u.key_data,
+	    kyaml_get_b64(k, f[7].val, where, f[7].key, &u.key_data,
 	    &u.key_len) == -1)
 		goto bad;
 	for (i = 8; i < nitems(f) && u.unsupported == NULL; i++)
-		if (!is_null(f[i].val))
+		if (!kyaml_is_null(f[i].val))
 			u.unsupported = f[i].key;
 	if (want->want == NULL || strcmp(name, want->want) != 0) {
 		free(u.cert_data);
@@ -473,14 +216,14 @@ kc_path(struct kc *k, const char *where, const char *key, const char *p,
 		r = snprintf(out, outlen, "%s", p);
 	else if (dl == 0)
 		return kc_fail(k, "%s: relative path \"%.64s\" and no "
-		    "kubeconfig directory", join(path, sizeof(path), where, key),
-		    p);
+		    "kubeconfig directory",
+		    kc_join(path, sizeof(path), where, key), p);
 	else
 		r = snprintf(out, outlen, "%s%s%s", k->dir,
 		    k->dir[dl - 1] == '/' ? "" : "/", p);
 	if (r < 0 || (size_t)r >= outlen)
 		return kc_fail(k, "%s: path too long",
-		    join(path, sizeof(path), where, key));
+		    kc_join(path, sizeof(path), where, key));
 	return 0;
 }
 
@@ -497,11 +240,11 @@ kc_pem(struct kc *k, const char *where, const char *key, const char *file,
 		*pemlen = datalen;
 		*data = NULL;
 		snprintf(dkey, sizeof(dkey), "%s-data", key);
-		join(path, sizeof(path), where, dkey);
+		kc_join(path, sizeof(path), where, dkey);
 	} else {
 		if (kc_path(k, where, key, file, fileout, PATH_MAX) == -1)
 			return -1;
-		join(path, sizeof(path), where, key);
+		kc_join(path, sizeof(path), where, key);
 		if (kube_read_file(fileout, KUBE_PEM_MAX, pem, pemlen, NULL,
 		    why, sizeof(why)) == -1)
 			return kc_fail(k, "%s: %s", path, why);
@@ -701,79 +444,6 @@ kc_select(struct kc *k, const char *cur, const struct kc_context *ctx,
 	return 0;
 }
 
-/* ----------------------------------------------------------- the YAML */
-
-static int
-kc_yaml_error(struct kc *k, const yaml_parser_t *p)
-{
-	if (p->error == YAML_MEMORY_ERROR)
-		xalloc_failed(0);
-	return kc_fail(k, "invalid YAML: line %zu column %zu: %s%s%s",
-	    p->problem_mark.line + 1, p->problem_mark.column + 1,
-	    p->problem != NULL ? p->problem : "error",
-	    p->context != NULL ? " " : "",
-	    p->context != NULL ? p->context : "");
-}
-
-/*
- * The first pass, on events: nothing is built yet, so aliases, depth and
- * size are refused before libyaml allocates a document for them.
- */
-static int
-kc_yaml_check(struct kc *k, const char *buf, size_t len)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	size_t nodes = 0;
-	int depth = 0, rc = 0;
-	bool done = false;
-
-	if (!yaml_parser_initialize(&p))
-		xalloc_failed(sizeof(p));
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	while (!done && rc == 0) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			rc = kc_yaml_error(k, &p);
-			break;
-		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_END_EVENT:
-			/* Go's yaml reads the first document, so does load */
-			done = true;
-			break;
-		case YAML_ALIAS_EVENT:
-			rc = kc_fail(k, "line %zu: YAML aliases (*%.64s) are "
-			    "not supported", ev.start_mark.line + 1,
-			    (char *)ev.data.alias.anchor);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > KUBE_YAML_MAX_DEPTH)
-				rc = kc_fail(k, "line %zu: nested deeper than "
-				    "%d levels", ev.start_mark.line + 1,
-				    KUBE_YAML_MAX_DEPTH);
-			/* FALLTHROUGH */
-		case YAML_SCALAR_EVENT:
-			if (++nodes > KUBE_YAML_MAX_NODES && rc == 0)
-				rc = kc_fail(k, "more than %d YAML nodes",
-				    KUBE_YAML_MAX_NODES);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	return rc;
-}
-
 /* The directory relative paths are relative to, made absolute. */
 static int
 kc_dir(struct kc *k)
@@ -815,11 +485,11 @@ kc_parse(struct kc *k, const char *master, struct kube_endpoint *out)
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&cl, 0, sizeof(cl));
 	memset(&us, 0, sizeof(us));
-	if (get_map(k, yaml_document_get_root_node(&k->doc), "", top,
+	if (kyaml_get_map(k, yaml_document_get_root_node(&k->doc), "", top,
 	    nitems(top)) == -1 ||
-	    get_str(k, top[0].val, "", top[0].key, &apiv) == -1 ||
-	    get_str(k, top[1].val, "", top[1].key, &kind) == -1 ||
-	    get_str(k, top[2].val, "", top[2].key, &cur) == -1)
+	    kyaml_get_str(k, top[0].val, "", top[0].key, &apiv) == -1 ||
+	    kyaml_get_str(k, top[1].val, "", top[1].key, &kind) == -1 ||
+	    kyaml_get_str(k, top[2].val, "", top[2].key, &cur) == -1)
 		return -1;
 	if (apiv != NULL && strcmp(apiv, "v1") != 0)
 		return kc_fail(k, "apiVersion: \"%.64s\" is not supported "
@@ -827,14 +497,15 @@ kc_parse(struct kc *k, const char *master, struct kube_endpoint *out)
 	if (kind != NULL && strcmp(kind, "Config") != 0)
 		return kc_fail(k, "kind: \"%.64s\" is not Config", kind);
 	ctx.want = cur;
-	if (walk_list(k, top[3].val, "contexts", "context", context_entry,
+	if (kyaml_walk_list(k, top[3].val, "contexts", "context", context_entry,
 	    &ctx) == -1)
 		return -1;
 	cl.want = ctx.found ? ctx.cluster : NULL;
 	us.want = ctx.found ? ctx.user : NULL;
-	if (walk_list(k, top[4].val, "clusters", "cluster", cluster_entry,
+	if (kyaml_walk_list(k, top[4].val, "clusters", "cluster", cluster_entry,
 	    &cl) == -1 ||
-	    walk_list(k, top[5].val, "users", "user", user_entry, &us) == -1)
+	    kyaml_walk_list(k, top[5].val, "users", "user", user_entry,
+	    &us) == -1)
 		goto out;
 	rc = kc_select(k, cur, &ctx, &cl, &us, master, out);
 out:
@@ -849,8 +520,6 @@ kube_endpoint_parse(const char *buf, size_t len, const char *path,
     const char *master, struct kube_endpoint *out, char *err, size_t errlen)
 {
 	struct kc k;
-	yaml_parser_t p;
-	yaml_node_t *n;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -863,24 +532,10 @@ kube_endpoint_parse(const char *buf, size_t len, const char *path,
 	if (len > KUBE_CONFIG_MAX)
 		return kc_fail(&k, "too large (the limit is %d bytes)",
 		    KUBE_CONFIG_MAX);
-	if (kc_dir(&k) == -1 || kc_yaml_check(&k, buf, len) == -1)
+	if (kc_dir(&k) == -1 || kyaml_load(&k, buf, len) == -1)
 		return -1;
-	if (!yaml_parser_initialize(&p))
-		xalloc_failed(sizeof(p));
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&p, &k.doc)) {
-		rc = kc_yaml_error(&k, &p);
-		yaml_parser_delete(&p);
-		return rc;
-	}
-	yaml_parser_delete(&p);
 	rc = kc_parse(&k, master, out);
-	/* the document holds the token and key text: wipe before free */
-	for (n = k.doc.nodes.start; n < k.doc.nodes.top; n++)
-		if (n->type == YAML_SCALAR_NODE)
-			explicit_bzero(n->data.scalar.value,
-			    n->data.scalar.length);
-	yaml_document_delete(&k.doc);
+	kyaml_free(&k);
 	if (rc == -1)
 		kube_endpoint_free(out);
 	return rc;
