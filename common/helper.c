@@ -71,6 +71,15 @@ helper_send(struct helper *h, enum kp_role peer, enum msg_type type,
 	return ipc_send(l, type, body);
 }
 
+int
+helper_send_supervisor(struct helper *h, enum msg_type type,
+    const struct mp_buf *body)
+{
+	if (h->sup == NULL)
+		return -1;
+	return ipc_send(h->sup, type, body);
+}
+
 /* Tell the supervisor that a peer misbehaved, so that it restarts it. */
 static void
 report_bad_peer(struct helper *h, enum kp_role peer, const char *reason)

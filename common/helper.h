@@ -65,6 +65,9 @@ struct ipc_link *helper_peer(struct helper *, enum kp_role);
 /* Send to a peer if its link is up. */
 int	 helper_send(struct helper *, enum kp_role, enum msg_type,
 	    const struct mp_buf *);
+/* Send to the supervisor. */
+int	 helper_send_supervisor(struct helper *, enum msg_type,
+	    const struct mp_buf *);
 /* The helper's context from inside an ipc handler (arg). */
 void	*helper_ctx(void *arg);
 /* Stop the event loop and exit with code. */

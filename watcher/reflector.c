@@ -10,24 +10,18 @@
 
 #include "decode.h"
 #include "http.h"
+#include "liststream.h"
 #include "log.h"
 #include "reflector.h"
 #include "xmalloc.h"
 
-/*
- * Objects per list page.  client-go asks for 500; a page of 500
- * EndpointSlices of 10 endpoints is 1.5 MB of JSON and some 15 MB once
- * parsed, and that transient sets the watcher's peak memory.  250 keeps
- * the peak under 40 MB at 10,000 Services (bench/watcher-rss).
- */
-#define LIST_PAGE		250
-#define LIST_MAX_BODY		(256u * 1024 * 1024)
+#define LIST_PAGE		500	/* as client-go */
 #define STATUS_MAX_LEN		(64u * 1024)
 #define BACKOFF_MIN_MS		500
 #define BACKOFF_MAX_MS		30000
 #define WATCH_MIN_TIMEOUT_S	300	/* client-go: 5 min, up to twice */
-#define RV_MAX			64
-#define CONTINUE_MAX		4096
+#define RV_MAX			DECODE_RV_MAX
+#define CONTINUE_MAX		DECODE_CONTINUE_MAX
 
 enum refl_state { ST_IDLE, ST_LISTING, ST_WATCHING, ST_WAITING };
 
@@ -45,6 +39,9 @@ struct reflector {
 	char			 rv[RV_MAX];
 	char			 cont[CONTINUE_MAX];
 	bool			 in_list;	/* list_begin sent */
+	bool			 consistent;	/* next list: no resourceVersion */
+	struct list_stream	 ls;		/* the list page being read */
+	bool			 list_done;	/* ls read to the end */
 	bool			 synced;
 	/* the watch in progress */
 	struct evbuffer		*line;		/* bytes not yet an event */
@@ -179,60 +176,107 @@ fall_back_to_json(struct reflector *r)
 
 /* ---- list ---------------------------------------------------------------- */
 
+static int
+on_list_item(const char *buf, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	char err[DECODE_ERRLEN];
+	json_t *obj;
+
+	if (decode_parse(buf, len, DECODE_OBJECT_MAX, &obj, err,
+	    sizeof(err)) != DECODE_OK) {
+		log_warnx("%s: unreadable list item (%s)", r->name, err);
+		return -1;
+	}
+	r->ops->object(r, REFL_UPSERT, obj, r->arg);
+	json_decref(obj);
+	return 0;
+}
+
+/* A page as it arrives: items go to the owner one by one. */
+static int
+on_list_data(struct http_req *req, const char *data, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	char err[DECODE_ERRLEN];
+	int rc;
+
+	if (!r->got_200 && !r->is_error_body) {
+		if (http_req_status(req) != 200)
+			r->is_error_body = true;
+		else if (is_protobuf(http_req_content_type(req))) {
+			fall_back_to_json(r);
+			r->relist = true;
+			return -1;
+		} else
+			r->got_200 = true;
+	}
+	evbuffer_add(r->line, data, len);
+	if (r->is_error_body)
+		return evbuffer_get_length(r->line) > STATUS_MAX_LEN ? -1 : 0;
+	if (!r->in_list) {
+		r->in_list = true;
+		r->ops->list_begin(r, r->arg);
+	}
+	rc = list_stream_feed(&r->ls, r->line, on_list_item, r, err,
+	    sizeof(err));
+	if (rc == DECODE_BAD) {
+		log_warnx("%s: unreadable list (%s)", r->name, err);
+		return -1;
+	}
+	if (rc == 1)
+		r->list_done = true;
+	return 0;
+}
+
 static void
 on_list_done(struct http_req *req, const struct http_result *res, void *arg)
 {
 	struct reflector *r = arg;
-	char why[1024], rv[RV_MAX], cont[CONTINUE_MAX], err[DECODE_ERRLEN];
-	const json_t *items, *item;
-	json_t *root;
-	size_t i;
+	struct http_result eres;
+	char why[1024];
 	bool expired;
 	int code;
 
 	r->req = NULL;
-	if (res->status != 200 || res->error != 0) {
-		describe_failure(res, why, sizeof(why), &code, &expired);
+	if (r->relist) {		/* protobuf: ask again for JSON */
+		abort_list(r);
+		list_page(r);
+		return;
+	}
+	if (r->is_error_body || res->status != 200 || res->error != 0) {
+		eres = *res;
+		eres.body = (const char *)evbuffer_pullup(r->line, -1);
+		eres.body_len = evbuffer_get_length(r->line);
+		describe_failure(&eres, why, sizeof(why), &code, &expired);
 		abort_list(r);
 		if (expired) {
-			/* an expired continue token: start the list over */
+			/* an expired continue token: start over, consistent */
 			log_info("%s: %s; listing again", r->name, why);
 			r->stats.relists++;
+			r->consistent = true;
 			list_page(r);
 			return;
 		}
 		retry_later(r, true, why);
 		return;
 	}
-	if (is_protobuf(res->content_type)) {
-		fall_back_to_json(r);
+	if (!r->list_done) {
 		abort_list(r);
-		list_page(r);
+		retry_later(r, true, "list response ended early");
 		return;
 	}
-	if (decode_list(res->body, res->body_len, &root, &items, rv,
-	    sizeof(rv), cont, sizeof(cont), err, sizeof(err)) != DECODE_OK) {
-		abort_list(r);
-		retry_later(r, true, err);
-		return;
-	}
-	if (!r->in_list) {
-		r->in_list = true;
-		r->ops->list_begin(r, r->arg);
-	}
-	json_array_foreach(items, i, item)
-		r->ops->object(r, REFL_UPSERT, item, r->arg);
-	json_decref(root);
-	if (cont[0] != '\0') {
-		snprintf(r->cont, sizeof(r->cont), "%s", cont);
+	if (r->ls.cont[0] != '\0') {
+		snprintf(r->cont, sizeof(r->cont), "%s", r->ls.cont);
 		list_page(r);
 		return;
 	}
 	r->in_list = false;
 	r->cont[0] = '\0';
-	snprintf(r->rv, sizeof(r->rv), "%s", rv);
+	snprintf(r->rv, sizeof(r->rv), "%s", r->ls.rv);
 	r->stats.lists++;
 	r->synced = true;
+	r->consistent = false;
 	r->backoff_ms = 0;
 	log_debug(1, "%s: listed at resourceVersion %s", r->name, r->rv);
 	r->ops->list_end(r, r->arg);
@@ -245,16 +289,22 @@ list_page(struct reflector *r)
 	char *q;
 
 	/*
-	 * No resourceVersion: a consistent read, paged.  (client-go asks
-	 * for resourceVersion=0, which the watch cache answers in one piece
-	 * whatever the limit; paging keeps the watcher's memory small.)
+	 * As client-go: the first list asks for resourceVersion=0, which
+	 * the watch cache answers at once (in one piece: it ignores the
+	 * limit; liststream.c reads it an item at a time).  After an
+	 * expired resourceVersion the list is a consistent read, paged;
+	 * continued pages name no resourceVersion.
 	 */
 	xasprintf(&q, "%s?limit=%d%s", r->path, LIST_PAGE, r->selectors);
 	if (r->cont[0] != '\0')
 		append_param(&q, "continue", r->cont);
+	else if (!r->consistent)
+		append_param(&q, "resourceVersion", "0");
+	evbuffer_drain(r->line, evbuffer_get_length(r->line));
+	list_stream_init(&r->ls);
+	r->list_done = r->relist = r->got_200 = r->is_error_body = false;
 	r->state = ST_LISTING;
-	r->req = http_get(r->http, q, NULL, on_list_done, r, LIST_MAX_BODY,
-	    60);
+	r->req = http_get(r->http, q, on_list_data, on_list_done, r, 0, 300);
 	free(q);
 }
 
@@ -379,6 +429,7 @@ on_watch_done(struct http_req *req, const struct http_result *res,
 	if (r->relist) {
 		r->stats.relists++;
 		r->cont[0] = '\0';
+		r->consistent = true;
 		list_page(r);
 		return;
 	}
@@ -390,6 +441,7 @@ on_watch_done(struct http_req *req, const struct http_result *res,
 		if (code == 410 || expired) {
 			log_info("%s: %s; listing again", r->name, why);
 			r->stats.relists++;
+			r->consistent = true;
 			list_page(r);
 		} else
 			retry_later(r, false, why);
@@ -407,6 +459,7 @@ on_watch_done(struct http_req *req, const struct http_result *res,
 		log_warnx("%s: watch stream ended inside an event; listing "
 		    "again", r->name);
 		r->stats.relists++;
+		r->consistent = true;
 		list_page(r);
 		return;
 	}
