@@ -23,6 +23,16 @@ ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+#define LITERAL_MAX	64
+
+/* What numbers, true, false and null are made of. */
+static bool
+literal_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
 static int
 bad(char *err, size_t errlen, const char *what)
 {
@@ -46,15 +56,21 @@ value_end(const char *buf, size_t len, size_t *n)
 		return 0;
 	c = buf[0];
 	if (c != '{' && c != '[' && c != '"') {
-		/* a number or a literal ends at a delimiter */
+		/*
+		 * A number or a literal: its own characters only, at most
+		 * LITERAL_MAX of them, ended by a delimiter.  The same bytes
+		 * give the same answer however they are cut into chunks.
+		 */
 		for (i = 0; i < len; i++) {
 			c = buf[i];
 			if (c == ',' || c == '}' || c == ']' || ws(c)) {
 				*n = i;
 				return i > 0 ? 1 : -1;
 			}
+			if (i >= LITERAL_MAX || !literal_char(c))
+				return -1;
 		}
-		return len > 64 ? -1 : 0;
+		return 0;
 	}
 	for (i = 0; i < len; i++) {
 		c = buf[i];

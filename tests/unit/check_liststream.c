@@ -104,6 +104,17 @@ START_TEST(test_shapes)
 		{ "{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}x",
 		  DECODE_BAD, 0 },
 		{ "{\"metadata\" \"x\"}", DECODE_BAD, 0 },
+		/* fuzz regression: junk where a literal goes, refused
+		 * whatever the chunking (it was accepted when it arrived in
+		 * one piece) */
+		{ "{\"kind\":\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01,"
+		  "\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}",
+		  DECODE_BAD, 0 },
+		{ "{\"kind\":123456789012345678901234567890123456789012345678901"
+		  "2345678901234567890,\"metadata\":{\"resourceVersion\":\"7\"},"
+		  "\"items\":[]}", DECODE_BAD, 0 },
+		{ "{\"kind\":true,\"x\":-1.5e3,\"metadata\":{\"resourceVersion\":"
+		  "\"7\"},\"items\":[]}", 1, 0 },
 	};
 	char err[DECODE_ERRLEN];
 	struct list_stream ls;
@@ -115,6 +126,9 @@ START_TEST(test_shapes)
 		ck_assert_msg(feed(c[i].body, 3, &ls, &g, err, sizeof(err)) ==
 		    c[i].want, "case %zu: %s", i, err);
 		ck_assert_int_eq(g.n, c[i].items);
+		memset(&g, 0, sizeof(g));
+		ck_assert_msg(feed(c[i].body, 4096, &ls, &g, err,
+		    sizeof(err)) == c[i].want, "case %zu whole: %s", i, err);
 	}
 }
 END_TEST
