@@ -1,0 +1,178 @@
+# netlib.sh: a small network for the end-to-end tests of the rules
+# (sourced after lib.sh, and after need_root and make_netns).
+#
+#   outside (192.168.77.2) --- node ($NS) --- pods   (10.244.0.x, endpoints)
+#                                        \--- client (10.244.0.100, a pod)
+#
+# The node is the test's $NS, where kube-proxy runs: it forwards, and
+# holds 192.168.77.1 towards outside and 10.244.0.1 towards the pods.
+# The endpoints live in one "pods" namespace, each address added by
+# start_backend.  The client pod has a namespace of its own: were it in
+# "pods", an endpoint's reply to it would be delivered inside that
+# namespace, never crossing the node, and the node's conntrack could not
+# undo the DNAT.  Outside and the pods route to each other through the
+# node, so a probe from outside sees no NAT unless the rules add it.
+#
+# Every namespace made here is deleted, and every server started here
+# killed, on any exit (net_cleanup runs before lib.sh's cleanup).  All
+# traffic stays between these namespaces.  Waits are bounded.
+
+NET_NODE=""
+NET_PODS=""
+NET_CLIENT=""
+NET_OUT=""
+NET_PIDS=""
+NET_MADE=""
+
+# For the tests that source this (clusterCIDR and the like).
+# shellcheck disable=SC2034
+POD_CIDR=10.244.0.0/24
+NODE_POD_IP=10.244.0.1
+CLIENT_IP=10.244.0.100
+NODE_OUT_IP=192.168.77.1
+OUT_IP=192.168.77.2
+BACKEND_PY="$top_srcdir/tests/integration/backend.py"
+# Debian's interpreter, not a version-manager shim that takes a second
+# to start (and would eat into the probe's bound).
+NET_PYTHON=/usr/bin/python3
+[ -x "$NET_PYTHON" ] || NET_PYTHON=python3
+# Whole-probe bound (seconds); the probe gives up at this, timeout(1)
+# kills it a little later in case python itself hangs.
+PROBE_TIMEOUT=2
+
+net_cleanup() {
+	local pid ns
+	for pid in $NET_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $NET_PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	NET_PIDS=""
+	for ns in $NET_MADE; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	NET_MADE=""
+}
+
+# Runs before lib.sh's cleanup, which reads $? first: keep it.
+net_exit() {
+	local rc=$?
+	net_cleanup
+	(exit $rc)
+	cleanup
+}
+
+# net_ns NAME: make a namespace, with lo up, deleted on exit.
+net_ns() {
+	ip netns add "$1" || fail "cannot create namespace $1"
+	NET_MADE="$NET_MADE $1"
+	ip -n "$1" link set lo up
+}
+
+# net_sysctl NS KEY VALUE: through /proc, so procps is not needed.
+net_sysctl() {
+	ip netns exec "$1" sh -c "echo $3 > /proc/sys/$(echo "$2" | tr . /)" ||
+		fail "sysctl $2=$3 in $1"
+}
+
+# net_link NS IFNAME PEERNS: a veth IFNAME in NS (the node), eth0 in PEERNS.
+net_link() {
+	ip -n "$1" link add "$2" type veth peer name eth0 netns "$3" ||
+		fail "veth $2 to $3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set eth0 up
+}
+
+net_setup() {
+	[ -n "$NS" ] || fail "net_setup before make_netns"
+	command -v "$NET_PYTHON" >/dev/null || { echo "SKIP: no python3"; exit 77; }
+	trap net_exit EXIT
+	NET_NODE=$NS
+	NET_PODS="$NS-pods"
+	NET_CLIENT="$NS-client"
+	NET_OUT="$NS-out"
+	net_ns "$NET_PODS"
+	net_ns "$NET_CLIENT"
+	net_ns "$NET_OUT"
+
+	net_sysctl "$NET_NODE" net.ipv4.ip_forward 1
+	net_sysctl "$NET_NODE" net.ipv4.conf.all.rp_filter 0
+	net_sysctl "$NET_NODE" net.ipv4.conf.default.rp_filter 0
+
+	# node <-> pods: the node is 10.244.0.1/24, endpoints are added later
+	net_link "$NET_NODE" kp-pods "$NET_PODS"
+	ip -n "$NET_NODE" addr add "$NODE_POD_IP/24" dev kp-pods
+	ip -n "$NET_PODS" route add "$NODE_POD_IP" dev eth0
+	ip -n "$NET_PODS" route add default via "$NODE_POD_IP" dev eth0
+
+	# node <-> client pod: a host route on the node beats the /24; the
+	# node answers ARP for 10.244.0.1 here too (arp_ignore=0).
+	net_link "$NET_NODE" kp-client "$NET_CLIENT"
+	ip -n "$NET_CLIENT" addr add "$CLIENT_IP/32" dev eth0
+	ip -n "$NET_CLIENT" route add "$NODE_POD_IP" dev eth0
+	ip -n "$NET_CLIENT" route add default via "$NODE_POD_IP" dev eth0
+	ip -n "$NET_NODE" route add "$CLIENT_IP/32" dev kp-client
+
+	# node <-> outside
+	net_link "$NET_NODE" kp-out "$NET_OUT"
+	ip -n "$NET_NODE" addr add "$NODE_OUT_IP/24" dev kp-out
+	ip -n "$NET_OUT" addr add "$OUT_IP/24" dev eth0
+	ip -n "$NET_OUT" route add default via "$NODE_OUT_IP" dev eth0
+
+	local ns
+	for ns in "$NET_PODS" "$NET_CLIENT" "$NET_OUT"; do
+		net_sysctl "$ns" net.ipv4.conf.all.rp_filter 0
+	done
+}
+
+# net_pod_ip IP: add IP to the pods namespace (once).  A /32, so that
+# the pods send everything, the client pod included, through the node.
+net_pod_ip() {
+	ip -n "$NET_PODS" -o addr show dev eth0 | grep -q " inet $1/" ||
+		ip -n "$NET_PODS" addr add "$1/32" dev eth0 ||
+		fail "cannot add $1 to the pods namespace"
+}
+
+# start_backend NAME IP PORT [udp]: a server at IP:PORT in the pods
+# namespace answering "NAME <source-ip>".  Returns once it is bound.
+start_backend() {
+	local name=$1 ip=$2 port=$3 proto=${4:-tcp} ready pid
+	[ -n "$NET_PODS" ] || fail "start_backend before net_setup"
+	net_pod_ip "$ip"
+	ready="$WORK/backend-$name-$ip-$port-$proto.ready"
+	rm -f "$ready"
+	ip netns exec "$NET_PODS" "$NET_PYTHON" "$BACKEND_PY" serve "$name" "$ip" \
+		"$port" ${4:+udp} --ready "$ready" --lifetime 900 \
+		>>"$WORK/backends.log" 2>&1 &
+	pid=$!
+	NET_PIDS="$NET_PIDS $pid"
+	wait_until 5 test -s "$ready" ||
+		fail "backend $name at $ip:$port/$proto did not start: $(tail -n 5 "$WORK/backends.log")"
+}
+
+# probe FROM_NS DST_IP PORT [udp]: prints the answer ("NAME SRC"), or
+# refused / timeout / unreachable / error: ...; status 0 for an answer.
+probe() {
+	local from=$1 ip=$2 port=$3 out rc
+	out=$(timeout $((PROBE_TIMEOUT + 3)) ip netns exec "$from" "$NET_PYTHON" \
+		"$BACKEND_PY" probe "$ip" "$port" ${4:+udp} \
+		--timeout "$PROBE_TIMEOUT" 2>&1)
+	rc=$?
+	[ $rc -eq 124 ] && out=timeout
+	echo "$out"
+	return $rc
+}
+
+# expect_probe WANT FROM_NS DST_IP PORT [udp]: fail unless the answer is
+# WANT (a case pattern, e.g. "web-? 192.168.77.2" or "refused").
+expect_probe() {
+	local want=$1 got
+	shift
+	got=$(probe "$@")
+	# shellcheck disable=SC2254 # a pattern on purpose
+	case "$got" in
+	$want) ;;
+	*) fail "probe $* from $1: got '$got', wanted '$want'" ;;
+	esac
+}
