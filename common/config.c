@@ -10,9 +10,11 @@
  * text rules of config_gotext.c.
  */
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "config_fields.h"
@@ -55,4 +57,28 @@ config_log_options(const struct kp_config *cfg, struct log_options *lo)
 	lo->verbosity = cfg->logging.verbosity;
 	lo->skip_headers = cfg->log_skip_headers;
 	lo->stderr_threshold = cfg->log_stderr_threshold;
+}
+
+/* The node's name as upstream derives it: override or hostname, lower. */
+int
+config_node_name(const struct kp_config *cfg, char *buf, size_t len)
+{
+	const char *src = cfg->hostname_override;
+	char host[256];
+	size_t i;
+
+	if (*src == '\0') {
+		if (gethostname(host, sizeof(host)) != 0)
+			return -1;
+		host[sizeof(host) - 1] = '\0';
+		src = host;
+	}
+	while (isspace((unsigned char)*src))
+		src++;
+	snprintf(buf, len, "%.*s", (int)len - 1, src);
+	for (i = strlen(buf); i > 0 && isspace((unsigned char)buf[i - 1]); i--)
+		buf[i - 1] = '\0';
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	return buf[0] != '\0' ? 0 : -1;
 }

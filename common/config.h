@@ -145,6 +145,12 @@ struct log_options;
 /* The logging options of the configuration. */
 void	 config_log_options(const struct kp_config *, struct log_options *);
 
+/*
+ * This node's name as upstream derives it: --hostname-override, else the
+ * hostname; trimmed and lower-cased.  -1 when empty.
+ */
+int	 config_node_name(const struct kp_config *, char *buf, size_t len);
+
 /* Fill with upstream v1.28's defaults (after v1alpha1 defaulting). */
 void	 config_defaults(struct kp_config *);
 

@@ -622,6 +622,30 @@ apply_restore(const struct apply_ctx *ctx, int family, const char *text,
 }
 
 int
+apply_iptables(const struct apply_ctx *ctx, int family, const char *const *args,
+    struct apply_result *res)
+{
+	const char *argv[32];
+	char path[512];
+	struct run r = { 0 };
+	size_t n = 0, i;
+
+	tool_path(ctx, ctx->backend, family, "", path, sizeof(path));
+	argv[n++] = path;
+	argv[n++] = "-w";
+	argv[n++] = "5";
+	for (i = 0; args[i] != NULL && n < sizeof(argv) / sizeof(argv[0]) - 1;
+	    i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	r.argv = argv;
+	r.timeout_ms = ctx_timeout(ctx);
+	run_child(&r);
+	result_from_run(res, &r, strrchr(path, '/') + 1);
+	return r.spawn_errno != 0 || r.timed_out ? -1 : r.status;
+}
+
+int
 apply_save(const struct apply_ctx *ctx, int family, size_t max, char **out,
     size_t *outlen, struct apply_result *res)
 {

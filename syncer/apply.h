@@ -84,4 +84,12 @@ int	 apply_canary_create(const struct apply_ctx *, int family,
 int	 apply_canary_check(const struct apply_ctx *, int family,
 	    const char *table);
 
+/*
+ * Run `iptables -w 5 ARGS...` (ip6tables for AF_INET6) of the backend.
+ * Returns its exit status (1 for "no such rule" with -C, "chain exists"
+ * with -N), or -1 when it could not run.
+ */
+int	 apply_iptables(const struct apply_ctx *, int family,
+	    const char *const *args, struct apply_result *);
+
 #endif

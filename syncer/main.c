@@ -16,12 +16,19 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 
+#include <sys/socket.h>
+
+#include "apply.h"
 #include "exitcodes.h"
 #include "helper.h"
+#include "jumps.h"
 #include "log.h"
 #include "model.h"
+#include "render_iptables.h"
 #include "store.h"
+#include "sync.h"
 
 /*
  * Far above what 10,000 Services and 100,000 endpoints need, and inherited
@@ -30,9 +37,73 @@
 #define SYNCER_RLIMIT_AS	(UINT64_C(4) << 30)
 
 struct syncer {
-	struct helper	*h;
-	struct store	 store;
+	struct helper		*h;
+	struct store		 store;
+	struct sync_runner	*runner;
+	struct render_state	 rs;
+	struct apply_ctx	 actx;
+	char			 node[KP_NAME_MAX + 1];
+	bool			 synced_once;
 };
+
+/* A change the rules may depend on: sync, once we have a whole view. */
+static void
+changed(struct syncer *s)
+{
+	if (s->store.complete && s->runner != NULL)
+		sync_request(s->runner);
+}
+
+/*
+ * One sync: render the whole rule set from the store and hand it to
+ * iptables-restore (--noflush: other software's chains stay).  On a full
+ * sync the jumps from the built-in chains are ensured first.  What is in
+ * the kernel changes only through here.
+ */
+static int
+do_sync(bool full, void *arg)
+{
+	struct syncer *s = arg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct apply_result res;
+	struct timespec t0, t1;
+	double ms;
+
+	if (!s->store.complete)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.node_name = s->node;
+	p.family = KP_AF_INET;
+	p.cfg = &s->h->cfg;
+	p.random_fully = true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (render_iptables(&s->rs, &s->store, &p, &cnt) != 0) {
+		log_warnx("cannot render the rules");
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	if (full && jumps_ensure(&s->actx, AF_INET, &res) != 0) {
+		log_warnx("sync failed: jump rules: %s", res.err);
+		return -1;
+	}
+	if (apply_restore(&s->actx, AF_INET, s->rs.out.data, s->rs.out.len,
+	    &res) != 0) {
+		log_warnx("sync failed: %s", res.err);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	log_info("audit: CAP_NET_ADMIN: %s restore of %zu nat chains, %zu "
+	    "nat rules, %zu filter rules: ok in %.1f ms", full ? "full" :
+	    "partial", cnt.nat_chains, cnt.nat_rules, cnt.filter_rules, ms);
+	if (!s->synced_once) {
+		s->synced_once = true;
+		helper_send_supervisor(s->h, MSG_SYNCER_FIRST_SYNC, NULL);
+	}
+	return 0;
+}
 
 /* Pass the decoder's message on as the reason for closing the link. */
 static int
@@ -74,6 +145,7 @@ on_snapshot_end(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	log_info("snapshot %" PRIu64 ": %zu services, %zu endpoint slices, "
 	    "%ld removed", gen, store_service_count(&s->store),
 	    store_slice_count(&s->store), removed);
+	changed(s);
 	return 0;
 }
 
@@ -88,7 +160,8 @@ on_svc_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	/* the store takes svc over and zeroes it: log first */
 	log_debug(3, "received service %s/%s", svc.namespace, svc.name);
-	store_service_upsert(&s->store, &svc);
+	if (store_service_upsert(&s->store, &svc))
+		changed(s);
 	return 0;
 }
 
@@ -102,7 +175,8 @@ on_svc_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received service-delete %s/%s", k.namespace, k.name);
-	store_service_delete(&s->store, &k);
+	if (store_service_delete(&s->store, &k))
+		changed(s);
 	return 0;
 }
 
@@ -117,7 +191,8 @@ on_slice_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	log_debug(3, "received slice %s/%s (%u endpoints)", sl.namespace,
 	    sl.name, sl.n_endpoints);
-	store_slice_upsert(&s->store, &sl);
+	if (store_slice_upsert(&s->store, &sl))
+		changed(s);
 	return 0;
 }
 
@@ -131,7 +206,8 @@ on_slice_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received slice-delete %s/%s", k.namespace, k.name);
-	store_slice_delete(&s->store, &k);
+	if (store_slice_delete(&s->store, &k))
+		changed(s);
 	return 0;
 }
 
@@ -145,9 +221,14 @@ on_node(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	if (model_node_decode(c, &n, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received node %s", n.name);
-	if (store_node_update(&s->store, &n))
+	if (store_node_update(&s->store, &n)) {
 		log_info("node %s: zone \"%s\"%s", n.name, n.zone,
 		    n.deleting ? ", being deleted" : "");
+		/* upstream: a change of the node's labels forces a full sync */
+		if (s->runner != NULL)
+			sync_need_full(s->runner);
+		changed(s);
+	}
 	return 0;
 }
 
@@ -176,6 +257,21 @@ syncer_start(struct helper *h, void *ctx)
 		fatal("prctl(PR_SET_DUMPABLE)");
 	if (setrlimit(RLIMIT_AS, &rl) != 0)
 		fatal("setrlimit(RLIMIT_AS)");
+	if (config_node_name(&h->cfg, s->node, sizeof(s->node)) != 0) {
+		log_errorx("cannot tell this node's name; use "
+		    "--hostname-override");
+		helper_exit(h, KP_EXIT_CONFIG);
+		return -1;
+	}
+	if (apply_backend_parse(h->cfg.iptables_backend,
+	    &s->actx.backend) != 0)
+		s->actx.backend = APPLY_BACKEND_AUTO;
+	if (s->actx.backend == APPLY_BACKEND_AUTO)
+		s->actx.backend = apply_detect_backend(&s->actx);
+	log_info("iptables backend: %s", apply_backend_name(s->actx.backend));
+	render_state_init(&s->rs);
+	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
+	    h->cfg.iptables.sync_period, do_sync, s);
 	return 0;
 }
 
@@ -192,10 +288,22 @@ syncer_peer_down(struct helper *h, enum kp_role peer, void *ctx)
 	}
 }
 
+static void
+syncer_stop(struct helper *h, void *ctx)
+{
+	struct syncer *s = ctx;
+
+	/* the rules stay in the kernel, as upstream's do */
+	sync_runner_free(s->runner);
+	s->runner = NULL;
+	render_state_free(&s->rs);
+}
+
 static const struct helper_ops syncer_ops = {
 	.start = syncer_start,
 	.peer_handlers = { watcher_handlers, ipc_hello_only },
 	.peer_down = syncer_peer_down,
+	.stop = syncer_stop,
 };
 
 int

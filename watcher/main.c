@@ -10,7 +10,6 @@
  * syncer what changed.
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,30 +29,6 @@ struct watcher {
 	struct http_client	*http;
 	struct cluster		 cluster;
 };
-
-/* The node's name as upstream derives it: override or hostname, lower. */
-static int
-node_name(const struct kp_config *cfg, char *buf, size_t len)
-{
-	const char *src = cfg->hostname_override;
-	char host[256];
-	size_t i;
-
-	if (*src == '\0') {
-		if (gethostname(host, sizeof(host)) != 0)
-			return -1;
-		host[sizeof(host) - 1] = '\0';
-		src = host;
-	}
-	while (isspace((unsigned char)*src))
-		src++;
-	snprintf(buf, len, "%.*s", (int)len - 1, src);
-	for (i = strlen(buf); i > 0 && isspace((unsigned char)buf[i - 1]); i--)
-		buf[i - 1] = '\0';
-	for (i = 0; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
-	return buf[0] != '\0' ? 0 : -1;
-}
 
 static const char *
 current_token(void *arg)
@@ -95,7 +70,7 @@ watcher_start(struct helper *h, void *ctx)
 
 	w->h = h;
 	decode_init();
-	if (node_name(cfg, name, sizeof(name)) != 0) {
+	if (config_node_name(cfg, name, sizeof(name)) != 0) {
 		log_errorx("cannot tell this node's name; use "
 		    "--hostname-override");
 		helper_exit(h, KP_EXIT_CONFIG);

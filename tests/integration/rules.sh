@@ -1,0 +1,85 @@
+#!/bin/bash
+# rules.sh: the first end-to-end test of the rules.  kube-proxy runs in
+# the node namespace against the test apiserver; real TCP connections
+# from a client pod and from outside go through the rules it wrote and
+# are answered by the endpoints, which say who they are and what source
+# they saw.  Asserts the chains upstream v1.28 would write, that both
+# endpoints of a ClusterIP are reached, that a NodePort works from
+# outside (masqueraded, as eTP=Cluster), and that a Service without
+# endpoints is refused.  (Every other feature gets its own test as the
+# syncer's issue goes on.)
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netlib.sh"
+need_root
+need_apiserver
+make_netns
+net_setup
+
+# as on a real node, service IPs are routable (via the default route):
+# else a Service without endpoints would be unreachable before our REJECT
+ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
+start_backend web-1 10.244.0.5 8080
+start_backend web-2 10.244.0.6 8080
+
+cat >"$WORK/cluster.json" <<'JSON'
+[
+ {"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"web"},
+  "spec":{"type":"NodePort","clusterIP":"10.96.0.10","clusterIPs":["10.96.0.10"],"ipFamilies":["IPv4"],
+   "ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080,"nodePort":30080}]}},
+ {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
+  "metadata":{"namespace":"default","name":"web-1","labels":{"kubernetes.io/service-name":"web"}},
+  "addressType":"IPv4",
+  "endpoints":[{"addresses":["10.244.0.5"],"conditions":{"ready":true},"nodeName":"test-node"},
+               {"addresses":["10.244.0.6"],"conditions":{"ready":true},"nodeName":"test-node"}],
+  "ports":[{"name":"http","protocol":"TCP","port":8080}]},
+ {"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"empty"},
+  "spec":{"type":"ClusterIP","clusterIP":"10.96.0.11","clusterIPs":["10.96.0.11"],"ipFamilies":["IPv4"],
+   "ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080}]}},
+ {"apiVersion":"v1","kind":"Node","metadata":{"name":"test-node"}}
+]
+JSON
+start_apiserver --load "$WORK/cluster.json"
+write_kubeconfig token
+start_kp --v=1 --kubeconfig="$WORK/kubeconfig" --cluster-cidr=10.244.0.0/16
+wait_until 20 log_has "audit: CAP_NET_ADMIN: full restore" || fail "no sync"
+wait_until 5 log_has "supervisor: first sync done" || fail "no first-sync report"
+pass "first full sync in the kernel; the supervisor told"
+
+save=$(ip netns exec "$NS" iptables-nft-save)
+for want in '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES' \
+	'-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES' \
+	'-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING' \
+	'-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-' \
+	'-A KUBE-NODEPORTS -p tcp -m comment --comment "default/web:http" -m tcp --dport 30080 -j KUBE-EXT-' \
+	'-A KUBE-SERVICES -d 10.96.0.11/32 -p tcp -m comment --comment "default/empty:http has no endpoints" -m tcp --dport 80 -j REJECT'; do
+	echo "$save" | grep -qF -- "$want" || { echo "$save" >&2; fail "missing: $want"; }
+done
+pass "upstream's chains, jumps and comments are in the kernel"
+
+seen=""
+for _ in $(seq 20); do
+	seen="$seen $(probe "$NET_CLIENT" 10.96.0.10 80 | cut -d' ' -f1)"
+done
+case "$seen" in *web-1*) ;; *) fail "web-1 never reached: $seen" ;; esac
+case "$seen" in *web-2*) ;; *) fail "web-2 never reached: $seen" ;; esac
+expect_probe "web-[12] $CLIENT_IP" "$NET_CLIENT" 10.96.0.10 80
+pass "ClusterIP from a pod: both endpoints reached, the pod's own source seen"
+
+expect_probe "web-[12] $NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30080
+pass "NodePort from outside: answered, masqueraded to the node"
+
+expect_probe refused "$NET_CLIENT" 10.96.0.11 80
+pass "a Service without endpoints: refused"
+
+# an endpoint goes away: only the other one answers
+ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"web-1","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[{"addresses":["10.244.0.6"],"conditions":{"ready":true},"nodeName":"test-node"}],"ports":[{"name":"http","protocol":"TCP","port":8080}]}'
+wait_until 10 log_count_gt "restore of" 1 || fail "no sync after the change"
+for _ in $(seq 10); do
+	expect_probe "web-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.10 80
+done
+pass "an endpoint removed: only the other one answers"
+
+stop_kp
+ip netns exec "$NS" iptables-nft-save -t nat | grep -q "KUBE-SVC-" ||
+	fail "the rules did not stay after kube-proxy stopped"
+pass "rules stay after SIGTERM, as upstream"
