@@ -95,9 +95,15 @@ do_sync(bool full, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	log_info("audit: CAP_NET_ADMIN: %s restore of %zu nat chains, %zu "
-	    "nat rules, %zu filter rules: ok in %.1f ms", full ? "full" :
-	    "partial", cnt.nat_chains, cnt.nat_rules, cnt.filter_rules, ms);
+	/*
+	 * Every sync writes the whole rule set for now; "full" says the
+	 * jump rules were checked too.  (Partial restores of the changed
+	 * Services' chains, and deleting stale chains, come next.)
+	 */
+	log_info("audit: CAP_NET_ADMIN: %s: iptables-restore of %zu nat "
+	    "chains, %zu nat rules, %zu filter rules: ok in %.1f ms",
+	    full ? "full sync" : "sync", cnt.nat_chains, cnt.nat_rules,
+	    cnt.filter_rules, ms);
 	if (!s->synced_once) {
 		s->synced_once = true;
 		helper_send_supervisor(s->h, MSG_SYNCER_FIRST_SYNC, NULL);

@@ -41,7 +41,7 @@ JSON
 start_apiserver --load "$WORK/cluster.json"
 write_kubeconfig token
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig" --cluster-cidr=10.244.0.0/16
-wait_until 20 log_has "audit: CAP_NET_ADMIN: full restore" || fail "no sync"
+wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync" || fail "no sync"
 wait_until 5 log_has "supervisor: first sync done" || fail "no first-sync report"
 pass "first full sync in the kernel; the supervisor told"
 
@@ -73,7 +73,7 @@ pass "a Service without endpoints: refused"
 
 # an endpoint goes away: only the other one answers
 ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"web-1","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[{"addresses":["10.244.0.6"],"conditions":{"ready":true},"nodeName":"test-node"}],"ports":[{"name":"http","protocol":"TCP","port":8080}]}'
-wait_until 10 log_count_gt "restore of" 1 || fail "no sync after the change"
+wait_until 10 log_count_gt "iptables-restore of" 1 || fail "no sync after the change"
 for _ in $(seq 10); do
 	expect_probe "web-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.10 80
 done
