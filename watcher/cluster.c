@@ -123,8 +123,7 @@ send_snapshot(struct cluster *c)
 	    "endpoint slices", (uintmax_t)c->generation,
 	    store_service_count(&c->store), store_slice_count(&c->store));
 	c->ndirty = 0;		/* the snapshot carries every change */
-	if (c->dirtyset != NULL)
-		memset(c->dirtyset, 0, c->dirtysetcap * sizeof(*c->dirtyset));
+	keyset_clear(&c->dirtyset);
 	gen_msg(c, MSG_WATCHER_SNAPSHOT_BEGIN);
 	store_foreach_service(&c->store, snap_service, c);
 	store_foreach_slice(&c->store, snap_slice, c);
@@ -148,21 +147,6 @@ live(struct cluster *c)
 
 /* ---- bad objects ---------------------------------------------------------- */
 
-static uint64_t
-fnv(const char *a, const char *b, const char *d, const char *e)
-{
-	const char *parts[4] = { a, b, d, e }, *p;
-	uint64_t h = 1469598103934665603ULL;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		for (p = parts[i]; *p != '\0'; p++)
-			h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-		h = (h ^ '/') * 1099511628211ULL;
-	}
-	return h;
-}
-
 /*
  * Log a refused object once per resourceVersion: a relist or a resync
  * must not repeat the line for an object that did not change.
@@ -171,7 +155,7 @@ static void
 refuse(struct cluster *c, enum cluster_kind k, const char *ns,
     const char *name, const char *rv, const char *why)
 {
-	uint64_t h = fnv(kind_names[k], ns, name, rv);
+	uint64_t h = keyset_hash(kind_names[k], ns, name, rv);
 	size_t i;
 
 	c->stats.bad_objects++;
@@ -187,33 +171,6 @@ refuse(struct cluster *c, enum cluster_kind k, const char *ns,
 
 /* ---- coalescing -------------------------------------------------------------- */
 
-/* Open addressing on key hashes; 0 marks a free slot. */
-static bool
-dirtyset_add(struct cluster *c, uint64_t h)
-{
-	size_t i, mask;
-
-	if (h == 0)
-		h = 1;
-	if (c->dirtysetcap < (c->ndirty + 1) * 2) {
-		uint64_t *old = c->dirtyset;
-		size_t oldcap = c->dirtysetcap, j;
-
-		c->dirtysetcap = c->dirtysetcap ? c->dirtysetcap * 2 : 1024;
-		c->dirtyset = xcalloc(c->dirtysetcap, sizeof(*c->dirtyset));
-		for (j = 0; j < oldcap; j++)
-			if (old[j] != 0)
-				dirtyset_add(c, old[j]);
-		free(old);
-	}
-	mask = c->dirtysetcap - 1;
-	for (i = h & mask; c->dirtyset[i] != 0; i = (i + 1) & mask)
-		if (c->dirtyset[i] == h)
-			return false;
-	c->dirtyset[i] = h;
-	return true;
-}
-
 static void
 mark_dirty(struct cluster *c, enum cluster_kind k, const char *ns,
     const char *name)
@@ -222,7 +179,8 @@ mark_dirty(struct cluster *c, enum cluster_kind k, const char *ns,
 
 	if (!live(c))
 		return;		/* the next snapshot carries it */
-	if (!dirtyset_add(c, fnv(kind_names[k], ns, name, ""))) {
+	if (!keyset_add(&c->dirtyset, keyset_hash(kind_names[k], ns, name,
+	    NULL))) {
 		c->stats.coalesced++;
 		return;
 	}
@@ -269,8 +227,7 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 			send_node(c);
 	}
 	c->ndirty = 0;
-	if (c->dirtyset != NULL)
-		memset(c->dirtyset, 0, c->dirtysetcap * sizeof(*c->dirtyset));
+	keyset_clear(&c->dirtyset);
 }
 
 /* ---- reflector callbacks ------------------------------------------------- */
@@ -525,5 +482,5 @@ cluster_free(struct cluster *c)
 	model_node_free(&c->node);
 	free(c->logged);
 	free(c->dirty);
-	free(c->dirtyset);
+	keyset_free(&c->dirtyset);
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "helper.h"
+#include "keyset.h"
 #include "model.h"
 #include "store.h"
 
@@ -63,8 +64,7 @@ struct cluster {
 	 */
 	struct cluster_dirty	*dirty;
 	size_t			 ndirty, dirtycap;
-	uint64_t		*dirtyset;	/* hashes of dirty keys */
-	size_t			 dirtysetcap;
+	struct keyset		 dirtyset;	/* the keys in dirty */
 	struct event		*flush_ev;
 	struct cluster_stats	 stats;
 };
