@@ -21,9 +21,11 @@
 #include <sys/socket.h>
 
 #include "apply.h"
+#include "chains.h"
 #include "exitcodes.h"
 #include "helper.h"
 #include "jumps.h"
+#include "keyset.h"
 #include "log.h"
 #include "model.h"
 #include "render_iptables.h"
@@ -44,7 +46,33 @@ struct syncer {
 	struct apply_ctx	 actx;
 	char			 node[KP_NAME_MAX + 1];
 	bool			 synced_once;
+	/* Services changed since the last sync: a partial sync (2.17)
+	 * rewrites only their chains */
+	struct keyset		 dirty;
+	/* our per-service chains in the kernel, as we wrote them */
+	struct chainset		 chains;
 };
+
+static uint64_t
+svc_key(const char *ns, const char *name)
+{
+	return keyset_hash(ns, name, NULL, NULL);
+}
+
+static bool
+svc_changed(const char *ns, const char *name, void *arg)
+{
+	struct syncer *s = arg;
+
+	return keyset_has(&s->dirty, svc_key(ns, name));
+}
+
+/* A Service (or one of its slices) changed. */
+static void
+mark_service(struct syncer *s, const char *ns, const char *name)
+{
+	keyset_add(&s->dirty, svc_key(ns, name));
+}
 
 /* A change the rules may depend on: sync, once we have a whole view. */
 static void
@@ -77,6 +105,11 @@ do_sync(bool full, void *arg)
 	p.family = KP_AF_INET;
 	p.cfg = &s->h->cfg;
 	p.random_fully = true;
+	p.partial = !full;
+	p.changed = svc_changed;
+	p.changed_arg = s;
+	p.existing_nat_chains = (const char *const *)s->chains.names;
+	p.n_existing_nat_chains = s->chains.n;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (render_iptables(&s->rs, &s->store, &p, &cnt) != 0) {
 		log_warnx("cannot render the rules");
@@ -92,18 +125,16 @@ do_sync(bool full, void *arg)
 		log_warnx("sync failed: %s", res.err);
 		return -1;
 	}
+	chainset_update(&s->chains, s->rs.out.data, s->rs.out.len);
+	keyset_clear(&s->dirty);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	/*
-	 * Every sync writes the whole rule set for now; "full" says the
-	 * jump rules were checked too.  (Partial restores of the changed
-	 * Services' chains, and deleting stale chains, come next.)
-	 */
-	log_info("audit: CAP_NET_ADMIN: %s: iptables-restore of %zu nat "
-	    "chains, %zu nat rules, %zu filter rules: ok in %.1f ms",
-	    full ? "full sync" : "sync", cnt.nat_chains, cnt.nat_rules,
-	    cnt.filter_rules, ms);
+	log_info("audit: CAP_NET_ADMIN: %s sync: iptables-restore of %zu nat "
+	    "chains, %zu nat rules, %zu filter rules, %zu stale chains "
+	    "deleted: ok in %.1f ms", full ? "full" : "partial",
+	    cnt.nat_chains, cnt.nat_rules, cnt.filter_rules,
+	    cnt.deleted_chains, ms);
 	if (!s->synced_once) {
 		s->synced_once = true;
 		helper_send_supervisor(s->h, MSG_SYNCER_FIRST_SYNC, NULL);
@@ -151,6 +182,9 @@ on_snapshot_end(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	log_info("snapshot %" PRIu64 ": %zu services, %zu endpoint slices, "
 	    "%ld removed", gen, store_service_count(&s->store),
 	    store_slice_count(&s->store), removed);
+	/* a snapshot does not name what it dropped: rewrite everything */
+	if (s->runner != NULL)
+		sync_need_full(s->runner);
 	changed(s);
 	return 0;
 }
@@ -166,6 +200,7 @@ on_svc_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	/* the store takes svc over and zeroes it: log first */
 	log_debug(3, "received service %s/%s", svc.namespace, svc.name);
+	mark_service(s, svc.namespace, svc.name);
 	if (store_service_upsert(&s->store, &svc))
 		changed(s);
 	return 0;
@@ -181,6 +216,7 @@ on_svc_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received service-delete %s/%s", k.namespace, k.name);
+	mark_service(s, k.namespace, k.name);
 	if (store_service_delete(&s->store, &k))
 		changed(s);
 	return 0;
@@ -191,12 +227,16 @@ on_slice_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 {
 	struct syncer *s = helper_ctx(arg);
 	char err[KP_MODEL_ERRLEN];
+	const struct kp_slice *old;
 	struct kp_slice sl;
 
 	if (model_slice_decode(c, &sl, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received slice %s/%s (%u endpoints)", sl.namespace,
 	    sl.name, sl.n_endpoints);
+	mark_service(s, sl.namespace, sl.service);
+	if ((old = store_slice_get(&s->store, sl.namespace, sl.name)) != NULL)
+		mark_service(s, old->namespace, old->service);
 	if (store_slice_upsert(&s->store, &sl))
 		changed(s);
 	return 0;
@@ -206,12 +246,15 @@ static int
 on_slice_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 {
 	struct syncer *s = helper_ctx(arg);
+	const struct kp_slice *old;
 	char err[KP_MODEL_ERRLEN];
 	struct kp_key k;
 
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received slice-delete %s/%s", k.namespace, k.name);
+	if ((old = store_slice_get(&s->store, k.namespace, k.name)) != NULL)
+		mark_service(s, old->namespace, old->service);
 	if (store_slice_delete(&s->store, &k))
 		changed(s);
 	return 0;
@@ -303,6 +346,8 @@ syncer_stop(struct helper *h, void *ctx)
 	sync_runner_free(s->runner);
 	s->runner = NULL;
 	render_state_free(&s->rs);
+	chainset_free(&s->chains);
+	keyset_free(&s->dirty);
 }
 
 static const struct helper_ops syncer_ops = {

@@ -77,7 +77,11 @@ wait_until 10 log_count_gt "iptables-restore of" 1 || fail "no sync after the ch
 for _ in $(seq 10); do
 	expect_probe "web-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.10 80
 done
-pass "an endpoint removed: only the other one answers"
+log_has "partial sync: .* 1 stale chains deleted" ||
+	fail "the change was not a partial sync deleting the endpoint's chain"
+chains=$(ip netns exec "$NS" iptables-nft-save -t nat | grep -c '^:KUBE-SEP-')
+[ "$chains" -eq 1 ] || fail "$chains KUBE-SEP chains left, want 1"
+pass "an endpoint removed: a partial sync, its chain deleted, only the other one answers"
 
 stop_kp
 ip netns exec "$NS" iptables-nft-save -t nat | grep -q "KUBE-SVC-" ||
