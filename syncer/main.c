@@ -31,6 +31,7 @@
 #include "render_iptables.h"
 #include "store.h"
 #include "sync.h"
+#include "sysctl.h"
 
 /*
  * Far above what 10,000 Services and 100,000 endpoints need, and inherited
@@ -318,6 +319,10 @@ syncer_start(struct helper *h, void *ctx)
 	if (s->actx.backend == APPLY_BACKEND_AUTO)
 		s->actx.backend = apply_detect_backend(&s->actx);
 	log_info("iptables backend: %s", apply_backend_name(s->actx.backend));
+	if (sysctl_setup(&h->cfg) != 0) {
+		helper_exit(h, KP_EXIT_FAILURE);
+		return -1;
+	}
 	render_state_init(&s->rs);
 	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
 	    h->cfg.iptables.sync_period, do_sync, s);

@@ -71,6 +71,12 @@ pass "NodePort from outside: answered, masqueraded to the node"
 expect_probe refused "$NET_CLIENT" 10.96.0.11 80
 pass "a Service without endpoints: refused"
 
+[ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/conf/all/route_localnet)" = 1 ] ||
+	fail "route_localnet not set"
+log_has "audit: CAP_NET_ADMIN: sysctl .*route_localnet = 1" || fail "no audit line for the sysctl"
+expect_probe "web-[12] *" "$NET_NODE" 127.0.0.1 30080
+pass "NodePort on 127.0.0.1 from the node itself (route_localnet set, audited)"
+
 # an endpoint goes away: only the other one answers
 ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"web-1","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[{"addresses":["10.244.0.6"],"conditions":{"ready":true},"nodeName":"test-node"}],"ports":[{"name":"http","protocol":"TCP","port":8080}]}'
 wait_until 10 log_count_gt "iptables-restore of" 1 || fail "no sync after the change"
