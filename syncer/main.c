@@ -22,6 +22,7 @@
 
 #include "apply.h"
 #include "chains.h"
+#include "conntrack.h"
 #include "exitcodes.h"
 #include "helper.h"
 #include "jumps.h"
@@ -96,6 +97,7 @@ do_sync(bool full, void *arg)
 	struct render_params p;
 	struct render_counts cnt;
 	struct apply_result res;
+	struct ct_result ctr;
 	struct timespec t0, t1;
 	double ms;
 
@@ -128,6 +130,11 @@ do_sync(bool full, void *arg)
 	}
 	chainset_update(&s->chains, s->rs.out.data, s->rs.out.len);
 	keyset_clear(&s->dirty);
+	if (ct_reconcile(&s->store, KP_AF_INET, &ctr) != 0)
+		log_warnx("conntrack: %s", strerror(ctr.error));
+	if (ctr.deleted > 0)
+		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
+		    "flows deleted (of %zu)", ctr.deleted, ctr.examined);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;

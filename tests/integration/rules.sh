@@ -20,6 +20,8 @@ net_setup
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 start_backend web-1 10.244.0.5 8080
 start_backend web-2 10.244.0.6 8080
+start_backend dns-1 10.244.0.7 5353 udp
+start_backend dns-2 10.244.0.8 5353 udp
 
 cat >"$WORK/cluster.json" <<'JSON'
 [
@@ -35,6 +37,14 @@ cat >"$WORK/cluster.json" <<'JSON'
  {"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"empty"},
   "spec":{"type":"ClusterIP","clusterIP":"10.96.0.11","clusterIPs":["10.96.0.11"],"ipFamilies":["IPv4"],
    "ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080}]}},
+ {"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"dns"},
+  "spec":{"type":"ClusterIP","clusterIP":"10.96.0.53","clusterIPs":["10.96.0.53"],"ipFamilies":["IPv4"],
+   "ports":[{"name":"dns","protocol":"UDP","port":53,"targetPort":5353}]}},
+ {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
+  "metadata":{"namespace":"default","name":"dns-1","labels":{"kubernetes.io/service-name":"dns"}},
+  "addressType":"IPv4",
+  "endpoints":[{"addresses":["10.244.0.7"],"conditions":{"ready":true},"nodeName":"test-node"}],
+  "ports":[{"name":"dns","protocol":"UDP","port":5353}]},
  {"apiVersion":"v1","kind":"Node","metadata":{"name":"test-node"}}
 ]
 JSON
@@ -85,9 +95,23 @@ for _ in $(seq 10); do
 done
 log_has "partial sync: .* 1 stale chains deleted" ||
 	fail "the change was not a partial sync deleting the endpoint's chain"
-chains=$(ip netns exec "$NS" iptables-nft-save -t nat | grep -c '^:KUBE-SEP-')
-[ "$chains" -eq 1 ] || fail "$chains KUBE-SEP chains left, want 1"
+chains=$(ip netns exec "$NS" iptables-nft-save -t nat | grep -c '^-A KUBE-SEP-.* -s 10.244.0.5/32 ')
+[ "$chains" -eq 0 ] || fail "the removed endpoint's KUBE-SEP chain is still there"
 pass "an endpoint removed: a partial sync, its chain deleted, only the other one answers"
+
+# UDP: a flow to the one endpoint; the endpoint is replaced; the stale
+# conntrack entry (which would keep sending there) is deleted
+expect_probe "dns-1 $CLIENT_IP" "$NET_CLIENT" 10.96.0.53 53 udp
+flows_to() { ip netns exec "$NS" conntrack -L -p udp --orig-dst 10.96.0.53 2>/dev/null | grep -c "src=$1 "; }
+[ "$(flows_to 10.244.0.7)" -ge 1 ] || fail "no conntrack entry for the UDP flow (test broken)"
+n=$(log_count "iptables-restore of")
+ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"dns-1","labels":{"kubernetes.io/service-name":"dns"}},"addressType":"IPv4","endpoints":[{"addresses":["10.244.0.8"],"conditions":{"ready":true},"nodeName":"test-node"}],"ports":[{"name":"dns","protocol":"UDP","port":5353}]}'
+wait_until 10 log_count_gt "iptables-restore of" "$n" || fail "no sync after the UDP change"
+no_flows() { [ "$(flows_to 10.244.0.7)" -eq 0 ]; }
+wait_until 5 no_flows || fail "stale UDP flow to the removed endpoint still there"
+log_has "audit: CAP_NET_ADMIN: conntrack: [0-9]* stale UDP/SCTP flows deleted" || fail "no audit line for conntrack"
+expect_probe "dns-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.53 53 udp
+pass "UDP: the stale flow to a removed endpoint deleted over netlink (audited); the new one answers"
 
 stop_kp
 ip netns exec "$NS" iptables-nft-save -t nat | grep -q "KUBE-SVC-" ||
