@@ -193,14 +193,16 @@ on_list_item(const char *buf, size_t len, void *arg)
 	return 0;
 }
 
-/* A page as it arrives: items go to the owner one by one. */
+/*
+ * The start of every streamed response: keep the bytes; tell a Status
+ * body (kept, bounded, for on_*_done) and a protobuf answer from the
+ * stream we want.  Returns 1 to parse what is buffered, 0 to wait, -1 to
+ * end the request.
+ */
 static int
-on_list_data(struct http_req *req, const char *data, size_t len, void *arg)
+take_bytes(struct reflector *r, struct http_req *req, const char *data,
+    size_t len)
 {
-	struct reflector *r = arg;
-	char err[DECODE_ERRLEN];
-	int rc;
-
 	if (!r->got_200 && !r->is_error_body) {
 		if (http_req_status(req) != 200)
 			r->is_error_body = true;
@@ -214,6 +216,19 @@ on_list_data(struct http_req *req, const char *data, size_t len, void *arg)
 	evbuffer_add(r->line, data, len);
 	if (r->is_error_body)
 		return evbuffer_get_length(r->line) > STATUS_MAX_LEN ? -1 : 0;
+	return 1;
+}
+
+/* A page as it arrives: items go to the owner one by one. */
+static int
+on_list_data(struct http_req *req, const char *data, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	char err[DECODE_ERRLEN];
+	int rc;
+
+	if ((rc = take_bytes(r, req, data, len)) != 1)
+		return rc;
 	if (!r->in_list) {
 		r->in_list = true;
 		r->ops->list_begin(r, r->arg);
@@ -365,21 +380,10 @@ on_watch_data(struct http_req *req, const char *data, size_t len, void *arg)
 	char err[DECODE_ERRLEN];
 	size_t framelen;
 	const char *buf;
-	int got;
+	int got, rc;
 
-	if (!r->got_200 && !r->is_error_body) {
-		if (http_req_status(req) != 200)
-			r->is_error_body = true;
-		else if (is_protobuf(http_req_content_type(req))) {
-			fall_back_to_json(r);
-			r->relist = true;
-			return -1;
-		} else
-			r->got_200 = true;
-	}
-	evbuffer_add(r->line, data, len);
-	if (r->is_error_body)
-		return evbuffer_get_length(r->line) > STATUS_MAX_LEN ? -1 : 0;
+	if ((rc = take_bytes(r, req, data, len)) != 1)
+		return rc;
 	for (;;) {
 		buf = (const char *)evbuffer_pullup(r->line, -1);
 		got = decode_frame(&r->frame, buf, evbuffer_get_length(r->line),
