@@ -327,6 +327,8 @@ children_start_all(struct supervisor *sup)
 		/* the syncer first: it must be ready for the watcher */
 	}
 	spawn_child(sup, ROLE_SYNCER);
+	if (sup->cleanup_mode)
+		return;		/* only the syncer may touch the rules */
 	spawn_child(sup, ROLE_HEALTHD);
 	spawn_child(sup, ROLE_WATCHER);
 }
@@ -434,6 +436,12 @@ child_gone(struct supervisor *sup, struct child *ch, int status)
 		}
 	if (sup->shutting_down || ch->stopping) {
 		log_info("%s stopped: %s", role_str(ch->role), why);
+		return;
+	}
+	if (sup->cleanup_mode) {
+		log_info("cleanup: the syncer %s", why);
+		children_shutdown(sup, WIFEXITED(status) ?
+		    WEXITSTATUS(status) : KP_EXIT_FAILURE);
 		return;
 	}
 	log_warnx("%s %s", role_str(ch->role), why);

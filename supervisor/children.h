@@ -61,6 +61,7 @@ struct supervisor {
 	int			 pending[ROLE_COUNT][ROLE_COUNT];
 	int			 adj;		/* our oom_score_adj */
 	bool			 shutting_down;
+	bool			 cleanup_mode;	/* --cleanup: the syncer alone, once */
 	bool			 notified_ready;
 	int			 exit_code;
 	struct event		*stop_ev;

@@ -153,9 +153,11 @@ main(int argc, char **argv)
 	}
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
-	if (sup.cfg.write_config_to[0] != '\0' || sup.cfg.cleanup)
-		return usage_error("--write-config-to and --cleanup are not "
-		    "implemented yet in this version");
+	if (sup.cfg.write_config_to[0] != '\0')
+		return usage_error("--write-config-to is not implemented yet "
+		    "in this version");
+	/* --cleanup: the syncer removes our rules and exits; nothing else */
+	sup.cleanup_mode = sup.cfg.cleanup;
 
 	log_info("Version: %s (%s %s)", UPSTREAM_VERSION, PACKAGE_NAME,
 	    PACKAGE_VERSION);

@@ -302,6 +302,34 @@ static const struct ipc_handler watcher_handlers[] = {
 	{ MSG_NONE,			NULL }
 };
 
+/*
+ * --cleanup (spec 2.20): every chain and rule of ours, in iptables and
+ * ip6tables, goes; other software's stay.  Exit 0 only if all went.
+ */
+static int
+cleanup(struct syncer *s)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct apply_result res;
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		memset(&res, 0, sizeof(res));
+		if (apply_cleanup(&s->actx, families[i], &res) != 0) {
+			log_warnx("cleanup (%s): %s", families[i] == AF_INET ?
+			    "IPv4" : "IPv6", res.err);
+			rc = -1;
+		} else
+			log_info("audit: CAP_NET_ADMIN: cleanup (%s): our "
+			    "chains and rules removed", families[i] == AF_INET ?
+			    "IPv4" : "IPv6");
+	}
+	if (rc != 0)
+		log_errorx("encountered an error while tearing down rules");
+	return rc;
+}
+
 static int
 syncer_start(struct helper *h, void *ctx)
 {
@@ -326,6 +354,10 @@ syncer_start(struct helper *h, void *ctx)
 	if (s->actx.backend == APPLY_BACKEND_AUTO)
 		s->actx.backend = apply_detect_backend(&s->actx);
 	log_info("iptables backend: %s", apply_backend_name(s->actx.backend));
+	if (h->cfg.cleanup) {
+		helper_exit(h, cleanup(s) == 0 ? KP_EXIT_OK : KP_EXIT_FAILURE);
+		return 0;
+	}
 	if (sysctl_setup(&h->cfg) != 0) {
 		helper_exit(h, KP_EXIT_FAILURE);
 		return -1;
