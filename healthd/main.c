@@ -14,6 +14,7 @@
 #include "helper.h"
 #include "log.h"
 #include "model.h"
+#include "syncstat.h"
 
 struct healthd {
 	struct kp_node	node;
@@ -39,6 +40,61 @@ on_node(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	return 0;
 }
 
+/*
+ * The syncer's reports are checked now and served once healthd's HTTP
+ * side lands; a malformed one closes the link like any bad message.
+ */
+static int
+on_queued(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
+{
+	char err[KP_MODEL_ERRLEN];
+	struct kp_sync_queued q;
+
+	if (syncstat_queued_decode(c, &q, err, sizeof(err)) != 0) {
+		ipc_set_error(l, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+on_sync_result(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
+{
+	static struct kp_sync_result r;
+	char err[KP_MODEL_ERRLEN];
+
+	if (syncstat_result_decode(c, &r, err, sizeof(err)) != 0) {
+		ipc_set_error(l, "%s", err);
+		return -1;
+	}
+	log_debug(2, "sync result: %s %s", r.ok ? "ok" : "failed",
+	    r.full ? "full" : "partial");
+	return 0;
+}
+
+static int
+on_hc_ports(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
+{
+	char err[KP_MODEL_ERRLEN];
+	struct kp_hc_ports h;
+
+	if (syncstat_hc_decode(c, &h, err, sizeof(err)) != 0) {
+		ipc_set_error(l, "%s", err);
+		return -1;
+	}
+	log_debug(2, "%zu health-check ports", h.n);
+	syncstat_hc_free(&h);
+	return 0;
+}
+
+static const struct ipc_handler syncer_handlers[] = {
+	{ MSG_HELLO,		 ipc_on_hello },
+	{ MSG_SYNCER_QUEUED,	 on_queued },
+	{ MSG_SYNCER_SYNC_RESULT, on_sync_result },
+	{ MSG_SYNCER_HC_PORTS,	 on_hc_ports },
+	{ MSG_NONE,		 NULL }
+};
+
 static const struct ipc_handler watcher_handlers[] = {
 	{ MSG_HELLO,		ipc_on_hello },
 	{ MSG_WATCHER_NODE,	on_node },
@@ -46,7 +102,7 @@ static const struct ipc_handler watcher_handlers[] = {
 };
 
 static const struct helper_ops healthd_ops = {
-	.peer_handlers = { ipc_hello_only, watcher_handlers },
+	.peer_handlers = { syncer_handlers, watcher_handlers },
 };
 
 int
