@@ -68,6 +68,27 @@ model_cidrs_equal(const struct kp_cidr *a, const struct kp_cidr *b, size_t n)
 
 /* ---- Node ---------------------------------------------------------------- */
 
+/* Empty for none; else an address that could be a node's. */
+static int
+node_ip_read(struct dec *d, struct kp_ip *ip)
+{
+	const uint8_t *b;
+	uint32_t len;
+
+	if (!mp_read_binref(d->c, &b, &len, 16)) {
+		dec_why_cur(d);
+		return dec_fail(d, "node IP");
+	}
+	if (len == 0)
+		return 0;
+	if (ip_from_bin(ip, b, len) == -1)
+		return dec_refuse(d, "node IP: %u bytes, want 4 or 16",
+		    (unsigned)len);
+	if (model_ip_is_mapped(ip) || ip_is_unspecified(ip))
+		return dec_refuse(d, "node IP: not a node's address");
+	return 0;
+}
+
 static int
 node_read(struct dec *d, struct kp_node *nd)
 {
@@ -90,7 +111,7 @@ node_read(struct dec *d, struct kp_node *nd)
 		    model_family_str(nd->pod_cidrs[1].ip.family));
 	if (!rd_bool(d, &nd->deleting))
 		return dec_fail(d, "deleting");
-	return 0;
+	return node_ip_read(d, &nd->ip);
 }
 
 int
@@ -122,6 +143,10 @@ model_node_encode(const struct kp_node *nd, struct mp_buf *b)
 	for (i = 0; i < n; i++)
 		model_put_cidr(b, &nd->pod_cidrs[i]);
 	mp_put_bool(b, nd->deleting);
+	if (nd->ip.family != 0)
+		model_put_ip(b, &nd->ip);
+	else
+		mp_put_bin(b, "", 0);
 }
 
 /* Nothing is allocated today; callers free anyway so that may change. */
@@ -138,7 +163,9 @@ model_node_equal(const struct kp_node *a, const struct kp_node *b)
 	    strcmp(a->zone, b->zone) == 0 && a->deleting == b->deleting &&
 	    a->n_pod_cidrs == b->n_pod_cidrs &&
 	    a->n_pod_cidrs <= KP_MAX_POD_CIDRS &&
-	    model_cidrs_equal(a->pod_cidrs, b->pod_cidrs, a->n_pod_cidrs);
+	    model_cidrs_equal(a->pod_cidrs, b->pod_cidrs, a->n_pod_cidrs) &&
+	    a->ip.family == b->ip.family &&
+	    (a->ip.family == 0 || ip_equal(&a->ip, &b->ip));
 }
 
 /* ---- keys and generations ------------------------------------------------ */

@@ -51,11 +51,14 @@
  *    5 zone			str, label value or ""
  *    6 hints forZones		[str label value], 0..KP_MAX_ZONE_HINTS
  *
- * Node (MSG_WATCHER_NODE), 4 fields:
+ * Node (MSG_WATCHER_NODE), 5 fields:
  *    0 name			str, DNS-1123 subdomain
  *    1 zone			str, topology.kubernetes.io/zone label or ""
  *    2 podCIDRs		[[bin ip, uint prefix]], 0..2
  *    3 deleting		bool (deletionTimestamp set)
+ *    4 node IP			bin ip, empty for none: the first InternalIP,
+ *				 else the first ExternalIP (upstream's
+ *				 primary node IP, spec 1.5)
  *
  * Key (MSG_WATCHER_SVC_DELETE, MSG_WATCHER_SLICE_DELETE), 2 fields:
  *    0 namespace		str, DNS-1123 label
@@ -119,7 +122,7 @@
 #define KP_SLICE_FIELDS			7
 #define KP_ENDPOINT_FIELDS		7
 #define KP_SLICE_PORT_FIELDS		3
-#define KP_NODE_FIELDS			4
+#define KP_NODE_FIELDS			5
 #define KP_KEY_FIELDS			2
 #define KP_GEN_FIELDS			1
 
@@ -216,6 +219,7 @@ struct kp_node {
 	bool		 deleting;
 	uint8_t		 n_pod_cidrs;
 	struct kp_cidr	 pod_cidrs[KP_MAX_POD_CIDRS];
+	struct kp_ip	 ip;			/* family 0: none known */
 };
 
 /* Namespace and name of a Service or EndpointSlice being deleted. */

@@ -187,7 +187,11 @@ on_node(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	log_debug(3, "received node %s", n.name);
 	if (store_node_update(&s->store, &n)) {
-		log_info("node %s: zone \"%s\"%s", n.name, n.zone,
+		char ip[KP_IP_STRLEN] = "none";
+
+		if (n.ip.family != 0)
+			ip_format(&n.ip, ip, sizeof(ip));
+		log_info("node %s: zone \"%s\", IP %s%s", n.name, n.zone, ip,
 		    n.deleting ? ", being deleted" : "");
 		/* upstream: a change of the node's labels forces a full sync */
 		if (s->runner != NULL)

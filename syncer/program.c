@@ -129,10 +129,14 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 		p.nodeport_ips = ips;
 		p.n_nodeport_ips = nips;
 	}
-	/* the node IP (for LB source ranges, 2.10): --bind-address only */
+	/* the node IP (LB source ranges, 2.10): a specific --bind-address,
+	 * else the Node's own (spec 1.5), when of this family */
 	if (ip_parse(p.cfg->bind_address, &bind) == 0 &&
-	    !ip_is_unspecified(&bind) && bind.family == f->kpf)
-		p.node_ip = bind;
+	    !ip_is_unspecified(&bind)) {
+		if (bind.family == f->kpf)
+			p.node_ip = bind;
+	} else if (s->store.have_node && s->store.node.ip.family == f->kpf)
+		p.node_ip = s->store.node.ip;
 	if (render_iptables(&s->rs, &s->store, &p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
 		return -1;

@@ -2,8 +2,10 @@
  * decode_node.c: the watcher's own core/v1 Node reduced to struct kp_node:
  * its name, its topology.kubernetes.io/zone label (topology hints, spec
  * 2.6), its pod CIDRs (detect-local-mode NodeCIDR) and whether it is being
- * deleted (deletionTimestamp set; healthz of the draining-nodes feature).
- * Whether it is our node is the caller's business.
+ * deleted (deletionTimestamp set; healthz of the draining-nodes feature)
+ * and its primary IP (status.addresses: the first InternalIP, else the
+ * first ExternalIP, as upstream's node IP, spec 1.5).  Whether it is our
+ * node is the caller's business.
  */
 
 #include <string.h>
@@ -55,6 +57,46 @@ node_cidrs(struct dctx *d, const json_t *obj, struct kp_node *n)
 	return node_cidr(d, v, "spec.podCIDR", n);
 }
 
+/*
+ * The first parseable address of the type.  An address that does not
+ * parse is passed over rather than refusing the Node: upstream would
+ * just not pick it, and the Node's other fields still matter.
+ */
+static bool
+node_addr(const json_t *addrs, const char *type, struct kp_ip *ip)
+{
+	const json_t *a, *t, *v;
+	size_t i;
+
+	json_array_foreach(addrs, i, a) {
+		if (!json_is_object(a) ||
+		    (t = json_object_get(a, "type")) == NULL ||
+		    !json_is_string(t) || strcmp(json_string_value(t), type) != 0 ||
+		    (v = json_object_get(a, "address")) == NULL ||
+		    !json_is_string(v))
+			continue;
+		if (dc_parse_ip(json_string_value(v), json_string_length(v),
+		    ip) == 0 && !ip_is_unspecified(ip))
+			return true;
+	}
+	memset(ip, 0, sizeof(*ip));
+	return false;
+}
+
+static void
+node_ip(const json_t *obj, struct kp_node *n)
+{
+	const json_t *st, *addrs;
+
+	if ((st = json_object_get(obj, "status")) == NULL ||
+	    !json_is_object(st) ||
+	    (addrs = json_object_get(st, "addresses")) == NULL ||
+	    !json_is_array(addrs))
+		return;
+	if (!node_addr(addrs, "InternalIP", &n->ip))
+		node_addr(addrs, "ExternalIP", &n->ip);
+}
+
 static int
 node_read(struct dctx *d, const json_t *obj, struct kp_node *n)
 {
@@ -84,6 +126,7 @@ node_read(struct dctx *d, const json_t *obj, struct kp_node *n)
 			return DECODE_BAD;
 		n->deleting = json_string_length(del) > 0;
 	}
+	node_ip(obj, n);
 	return node_cidrs(d, obj, n);
 }
 

@@ -195,6 +195,7 @@ others(const char *dir, struct mp_buf *b)
 	n.pod_cidrs[0] = cidr("10.244.1.0/24");
 	n.pod_cidrs[1] = cidr("fd00:244:1::/64");
 	n.deleting = true;
+	n.ip = ip("10.0.0.7");
 	model_node_encode(&n, b);
 	write_seed(dir, "node-dual", F_NODE, b);
 

@@ -1398,6 +1398,37 @@ static const struct bad node_bad[] = {
 	{ "spec.taints", "7", DECODE_OK, NULL },
 };
 
+/* The primary node IP: the first InternalIP, else the first ExternalIP;
+ * addresses that do not parse are passed over, not fatal. */
+START_TEST(test_node_ip)
+{
+	char err[DECODE_ERRLEN];
+	struct kp_node n;
+	json_t *o = J(node_a);
+
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_ip(&n.ip, "172.18.0.2");
+	jset(o, "status.addresses", V("[{'type':'Hostname','address':'node-a'},"
+	    "{'type':'ExternalIP','address':'203.0.113.9'},"
+	    "{'type':'InternalIP','address':'bogus'},"
+	    "{'type':'InternalIP','address':'fd00::7'},"
+	    "{'type':'InternalIP','address':'10.0.0.8'}]"));
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_ip(&n.ip, "fd00::7");
+	jset(o, "status.addresses", V("[{'type':'ExternalIP','address':'203.0.113.9'},"
+	    "{'type':'InternalIP','address':'0.0.0.0'}]"));
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_ip(&n.ip, "203.0.113.9");
+	jset(o, "status.addresses", V("'not a list'"));
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_assert_int_eq(n.ip.family, 0);
+	jset(o, "status", NULL);
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_assert_int_eq(n.ip.family, 0);
+	json_decref(o);
+}
+END_TEST
+
 START_TEST(test_node_bad)
 {
 	char err[DECODE_ERRLEN];
@@ -2478,6 +2509,7 @@ decode_suite(void)
 
 	tc = tcase_create("node");
 	tcase_add_test(tc, test_node);
+	tcase_add_test(tc, test_node_ip);
 	tcase_add_loop_test(tc, test_node_bad, 0, NELEM(node_bad));
 	suite_add_tcase(s, tc);
 
