@@ -130,8 +130,9 @@ raise_to(const char *root, const char *file, int64_t want,
 		snprintf(was, sizeof(was), "unreadable");
 	}
 	if (write_i64(path, want) == 0) {
-		log_info("audit: root: sysctl %s = %" PRId64 " (was %s)", path,
-		    want, was);
+		log_info("audit: root: %s %s = %" PRId64 " (was %s)",
+		    strncmp(file, "/proc/sys/", 10) == 0 ? "sysctl" :
+		    "module parameter", path, want, was);
 		return 0;
 	}
 	if (mode == RAISE_GLOBAL && refused(errno)) {
