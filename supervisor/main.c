@@ -2,8 +2,8 @@
  * main.c: the supervisor, `kube-proxy`.
  *
  * It parses the flags and the configuration, does the few things that
- * need privileges once (its own oom_score_adj, and later sysctls and
- * conntrack limits), then starts the three helpers under their own
+ * need privileges once (the conntrack limits, its own oom_score_adj),
+ * then starts the three helpers under their own
  * credentials and watches them.  It never parses cluster data: the only
  * bytes it reads from a helper are small control messages.
  */
@@ -20,6 +20,7 @@
 
 #include "apply.h"
 #include "children.h"
+#include "ctlimits.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "notify.h"
@@ -186,6 +187,14 @@ main(int argc, char **argv)
 	if (absolute_path(sup.cfg.client_connection.kubeconfig,
 	    sizeof(sup.cfg.client_connection.kubeconfig)) != 0)
 		return usage_error("--kubeconfig: path too long");
+	/*
+	 * Spec 1.6, as root and before any helper runs; exit 1 (not 78) on
+	 * failure, as upstream: a missing nf_conntrack module may be loaded
+	 * by the time we are restarted.  --cleanup returns before it
+	 * upstream too.
+	 */
+	if (!sup.cleanup_mode && ctlimits_apply(&sup.cfg, "") != 0)
+		return KP_EXIT_FAILURE;
 	oom_set_self(sup.cfg.oom_score_adj.v);
 	sup.adj = oom_get_self();
 	resolve_backend(&sup.cfg);
