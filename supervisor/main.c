@@ -175,6 +175,11 @@ main(int argc, char **argv)
 	}
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
+	/* better refused than silently ignored: a file of settings the
+	 * user believes in would not be applied (issue 6 reads it) */
+	if (sup.cfg.config_file[0] != '\0')
+		return usage_error("--config is not implemented yet in this "
+		    "version: give the settings as flags");
 	if (sup.cfg.write_config_to[0] != '\0')
 		return usage_error("--write-config-to is not implemented yet "
 		    "in this version");
