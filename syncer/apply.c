@@ -392,41 +392,68 @@ chain_status(const struct apply_ctx *ctx, enum apply_backend b, int family,
 	return r.status;
 }
 
+/* iptables-save of a big cluster: ~50 MB for 100,000 endpoints. */
+#define SAVE_MAX	((size_t)256 << 20)
+
 /*
  * --iptables-backend=auto, after upstream's iptables-wrapper, simplified:
- * 1. a backend that already holds kubelet's or our chains (mangle
- *    KUBE-IPTABLES-HINT, mangle KUBE-KUBELET-CANARY, nat KUBE-SERVICES)
- *    is the one the node uses; nft is asked first;
+ * 1. a backend that already holds kubelet's or our chains
+ *    (KUBE-IPTABLES-HINT, KUBE-KUBELET-CANARY, KUBE-SERVICES) is the one
+ *    the node uses; nft is asked first;
  * 2. otherwise nft if it answers at all, else legacy if it does;
  * 3. otherwise nft, whose error then shows at the first restore.
- * Without CAP_NET_RAW every legacy probe fails, so auto means nft.
+ * Only the -save tools are run: they list the tables that exist and make
+ * none, where `iptables-legacy -t mangle -S` would instantiate a legacy
+ * table in the namespace and make every later iptables-nft warn about it.
+ * Without CAP_NET_RAW every legacy probe fails, so auto means nft; hence
+ * the supervisor asks, while still root.
  */
+static int
+backend_probe(const struct apply_ctx *ctx, enum apply_backend b,
+    const char **mark)
+{
+	static const char *const marks[] = { ":KUBE-IPTABLES-HINT ",
+	    ":KUBE-KUBELET-CANARY ", ":KUBE-SERVICES " };
+	struct apply_ctx c = *ctx;
+	struct apply_result res;
+	char *out;
+	size_t len, i;
+
+	c.backend = b;
+	*mark = NULL;
+	memset(&res, 0, sizeof(res));
+	if (apply_save(&c, AF_INET, SAVE_MAX, &out, &len, &res) != 0)
+		return -1;
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]) && *mark == NULL;
+	    i++)
+		if (memmem(out, len, marks[i], strlen(marks[i])) != NULL)
+			*mark = marks[i] + 1;
+	free(out);
+	return 0;
+}
+
 enum apply_backend
 apply_detect_backend(const struct apply_ctx *ctx)
 {
-	static const char *const marks[][2] = {
-		{ "mangle", "KUBE-IPTABLES-HINT" },
-		{ "mangle", "KUBE-KUBELET-CANARY" },
-		{ "nat", "KUBE-SERVICES" },
-	};
 	static const enum apply_backend order[] = { APPLY_BACKEND_NFT,
 	    APPLY_BACKEND_LEGACY };
-	size_t i, j;
+	const char *mark;
+	int works[2];
+	size_t j;
 
 	if (ctx->backend != APPLY_BACKEND_AUTO)
 		return ctx->backend;
+	for (j = 0; j < 2; j++) {
+		works[j] = backend_probe(ctx, order[j], &mark) == 0;
+		if (works[j] && mark != NULL) {
+			log_info("iptables backend %s: it holds %.*s",
+			    apply_backend_name(order[j]),
+			    (int)strcspn(mark, " "), mark);
+			return order[j];
+		}
+	}
 	for (j = 0; j < 2; j++)
-		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-			if (chain_status(ctx, order[j], AF_INET, marks[i][0],
-			    marks[i][1]) == 0) {
-				log_info("iptables backend %s: it holds %s %s",
-				    apply_backend_name(order[j]), marks[i][0],
-				    marks[i][1]);
-				return order[j];
-			}
-	for (j = 0; j < 2; j++)
-		if (chain_status(ctx, order[j], AF_INET, "filter",
-		    "INPUT") == 0) {
+		if (works[j]) {
 			log_info("iptables backend %s: the first that works",
 			    apply_backend_name(order[j]));
 			return order[j];
@@ -892,9 +919,6 @@ apply_cleanup_text(int family, const char *saved, size_t savedlen,
 	*out = b.s;
 	return b.len;
 }
-
-/* iptables-save of a big cluster: ~50 MB for 100,000 endpoints. */
-#define SAVE_MAX	((size_t)256 << 20)
 
 int
 apply_cleanup(const struct apply_ctx *ctx, int family,

@@ -58,7 +58,7 @@ pass "--iptables-backend=legacy: rules in the legacy tables, the syncer has CAP_
 in_legacy || fail "the rules did not stay (test broken)"
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig"
 check_legacy_run "auto"
-log_has "iptables backend legacy: it holds nat KUBE-SERVICES" || fail "auto: no reason logged"
+log_has "iptables backend legacy: it holds KUBE-SERVICES" || fail "auto: no reason logged"
 stop_kp
 pass "--iptables-backend=auto on a legacy node: legacy found (it holds nat KUBE-SERVICES), and used"
 

@@ -242,17 +242,28 @@ START_TEST(test_detect_auto)
 	struct apply_ctx c;
 
 	/* nft answers but holds nothing; legacy holds our nat chain. */
-	fake_tool("iptables-nft", "[ \"$6\" = INPUT ] && exit 0; exit 1");
-	fake_tool("iptables-legacy", "[ \"$6\" = KUBE-SERVICES ] && exit 0; "
-	    "exit 1");
+	fake_tool("iptables-nft-save", "echo '*filter'; "
+	    "echo ':INPUT ACCEPT [0:0]'; echo COMMIT");
+	fake_tool("iptables-legacy-save", "echo '*nat'; "
+	    "echo ':KUBE-SERVICES - [0:0]'; echo COMMIT");
 	c = fake_ctx();
 	c.backend = APPLY_BACKEND_AUTO;
 	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_LEGACY);
-	fake_tool("iptables-legacy", "exit 3");
+	/* both hold marks: nft first */
+	fake_tool("iptables-nft-save", "echo '*mangle'; "
+	    "echo ':KUBE-KUBELET-CANARY - [0:0]'; echo COMMIT");
 	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_NFT);
-	fake_tool("iptables-nft", "exit 1");
-	fake_tool("iptables-legacy", "[ \"$6\" = INPUT ] && exit 0; exit 1");
+	/* legacy fails, nft answers with nothing: nft */
+	fake_tool("iptables-nft-save", "echo '*filter'; echo COMMIT");
+	fake_tool("iptables-legacy-save", "exit 3");
+	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_NFT);
+	/* nft fails, legacy answers with nothing: legacy */
+	fake_tool("iptables-nft-save", "exit 1");
+	fake_tool("iptables-legacy-save", "echo '*filter'; echo COMMIT");
 	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_LEGACY);
+	/* neither: nft, whose error shows at the first restore */
+	fake_tool("iptables-legacy-save", "exit 1");
+	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_NFT);
 	c.backend = APPLY_BACKEND_NFT;
 	ck_assert_int_eq(apply_detect_backend(&c), APPLY_BACKEND_NFT);
 	assert_no_children();
