@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "apply.h"
 #include "children.h"
 #include "exitcodes.h"
 #include "log.h"
@@ -121,6 +122,26 @@ print_version(void)
 	printf("%s %s (privilege-separated)\n", PACKAGE_NAME, PACKAGE_VERSION);
 }
 
+/*
+ * --iptables-backend=auto: ask now, as root, which iptables the node
+ * uses, so that the syncer is given CAP_NET_RAW and the xtables lock
+ * exactly when it will need them (legacy cannot even be listed without
+ * CAP_NET_RAW, so the syncer could not tell for itself).
+ */
+static void
+resolve_backend(struct kp_config *cfg)
+{
+	struct apply_ctx ctx = { APPLY_BACKEND_AUTO, 0, NULL };
+	enum apply_backend b;
+
+	if (apply_backend_parse(cfg->iptables_backend, &b) != 0 ||
+	    b != APPLY_BACKEND_AUTO)
+		return;
+	b = apply_detect_backend(&ctx);
+	snprintf(cfg->iptables_backend, sizeof(cfg->iptables_backend), "%s",
+	    apply_backend_name(b));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -167,6 +188,7 @@ main(int argc, char **argv)
 		return usage_error("--kubeconfig: path too long");
 	oom_set_self(sup.cfg.oom_score_adj.v);
 	sup.adj = oom_get_self();
+	resolve_backend(&sup.cfg);
 	legacy = strcmp(sup.cfg.iptables_backend, "legacy") == 0;
 	if (creds_resolve_all(&sup.cfg, sup.creds, legacy, err,
 	    sizeof(err)) != 0)

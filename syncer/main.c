@@ -21,17 +21,12 @@
 #include <sys/socket.h>
 
 #include "apply.h"
-#include "chains.h"
-#include "conntrack.h"
 #include "exitcodes.h"
 #include "helper.h"
-#include "jumps.h"
-#include "keyset.h"
 #include "log.h"
 #include "model.h"
-#include "render_iptables.h"
-#include "store.h"
 #include "sync.h"
+#include "syncer.h"
 #include "sysctl.h"
 
 /*
@@ -40,114 +35,22 @@
  */
 #define SYNCER_RLIMIT_AS	(UINT64_C(4) << 30)
 
-struct syncer {
-	struct helper		*h;
-	struct store		 store;
-	struct sync_runner	*runner;
-	struct render_state	 rs;
-	struct apply_ctx	 actx;
-	char			 node[KP_NAME_MAX + 1];
-	bool			 synced_once;
-	/* Services changed since the last sync: a partial sync (2.17)
-	 * rewrites only their chains */
-	struct keyset		 dirty;
-	/* our per-service chains in the kernel, as we wrote them */
-	struct chainset		 chains;
-};
-
-static uint64_t
-svc_key(const char *ns, const char *name)
-{
-	return keyset_hash(ns, name, NULL, NULL);
-}
-
-static bool
-svc_changed(const char *ns, const char *name, void *arg)
-{
-	struct syncer *s = arg;
-
-	return keyset_has(&s->dirty, svc_key(ns, name));
-}
-
 /* A Service (or one of its slices) changed. */
 static void
 mark_service(struct syncer *s, const char *ns, const char *name)
 {
-	keyset_add(&s->dirty, svc_key(ns, name));
+	keyset_add(&s->dirty, keyset_hash(ns, name, NULL, NULL));
 }
 
 /* A change the rules may depend on: sync, once we have a whole view. */
 static void
 changed(struct syncer *s)
 {
-	if (s->store.complete && s->runner != NULL)
+	if (s->store.complete && s->runner != NULL) {
+		report_queued(&s->report, s->fam[0].enabled ? KP_AF_INET :
+		    KP_AF_INET6);
 		sync_request(s->runner);
-}
-
-/*
- * One sync: render the whole rule set from the store and hand it to
- * iptables-restore (--noflush: other software's chains stay).  On a full
- * sync the jumps from the built-in chains are ensured first.  What is in
- * the kernel changes only through here.
- */
-static int
-do_sync(bool full, void *arg)
-{
-	struct syncer *s = arg;
-	struct render_params p;
-	struct render_counts cnt;
-	struct apply_result res;
-	struct ct_result ctr;
-	struct timespec t0, t1;
-	double ms;
-
-	if (!s->store.complete)
-		return 0;
-	memset(&p, 0, sizeof(p));
-	p.node_name = s->node;
-	p.family = KP_AF_INET;
-	p.cfg = &s->h->cfg;
-	p.random_fully = true;
-	p.partial = !full;
-	p.changed = svc_changed;
-	p.changed_arg = s;
-	p.existing_nat_chains = (const char *const *)s->chains.names;
-	p.n_existing_nat_chains = s->chains.n;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (render_iptables(&s->rs, &s->store, &p, &cnt) != 0) {
-		log_warnx("cannot render the rules");
-		return -1;
 	}
-	memset(&res, 0, sizeof(res));
-	if (full && jumps_ensure(&s->actx, AF_INET, &res) != 0) {
-		log_warnx("sync failed: jump rules: %s", res.err);
-		return -1;
-	}
-	if (apply_restore(&s->actx, AF_INET, s->rs.out.data, s->rs.out.len,
-	    &res) != 0) {
-		log_warnx("sync failed: %s", res.err);
-		return -1;
-	}
-	chainset_update(&s->chains, s->rs.out.data, s->rs.out.len);
-	keyset_clear(&s->dirty);
-	if (ct_reconcile(&s->store, KP_AF_INET, &ctr) != 0)
-		log_warnx("conntrack: %s", strerror(ctr.error));
-	if (ctr.deleted > 0)
-		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
-		    "flows deleted (of %zu)", ctr.deleted, ctr.examined);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	log_info("audit: CAP_NET_ADMIN: %s sync: iptables-restore of %zu nat "
-	    "chains, %zu nat rules, %zu filter rules, %zu stale chains "
-	    "deleted: ok in %.1f ms", full ? "full" : "partial",
-	    cnt.nat_chains, cnt.nat_rules, cnt.filter_rules,
-	    cnt.deleted_chains, ms);
-	if (!s->synced_once) {
-		s->synced_once = true;
-		helper_send_supervisor(s->h, MSG_SYNCER_FIRST_SYNC, NULL);
-	}
-	return 0;
 }
 
 /* Pass the decoder's message on as the reason for closing the link. */
@@ -209,6 +112,7 @@ on_svc_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	/* the store takes svc over and zeroes it: log first */
 	log_debug(3, "received service %s/%s", svc.namespace, svc.name);
 	mark_service(s, svc.namespace, svc.name);
+	report_svc_event(&s->report, svc.namespace, svc.name);
 	if (store_service_upsert(&s->store, &svc))
 		changed(s);
 	return 0;
@@ -225,6 +129,7 @@ on_svc_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return decode_failed(l, err);
 	log_debug(3, "received service-delete %s/%s", k.namespace, k.name);
 	mark_service(s, k.namespace, k.name);
+	report_svc_event(&s->report, k.namespace, k.name);
 	if (store_service_delete(&s->store, &k))
 		changed(s);
 	return 0;
@@ -243,6 +148,7 @@ on_slice_upsert(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	log_debug(3, "received slice %s/%s (%u endpoints)", sl.namespace,
 	    sl.name, sl.n_endpoints);
 	mark_service(s, sl.namespace, sl.service);
+	report_slice_event(&s->report, &sl);
 	if ((old = store_slice_get(&s->store, sl.namespace, sl.name)) != NULL)
 		mark_service(s, old->namespace, old->service);
 	if (store_slice_upsert(&s->store, &sl))
@@ -261,8 +167,10 @@ on_slice_delete(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	if (model_key_decode(c, &k, err, sizeof(err)) != 0)
 		return decode_failed(l, err);
 	log_debug(3, "received slice-delete %s/%s", k.namespace, k.name);
-	if ((old = store_slice_get(&s->store, k.namespace, k.name)) != NULL)
+	if ((old = store_slice_get(&s->store, k.namespace, k.name)) != NULL) {
 		mark_service(s, old->namespace, old->service);
+		report_slice_event(&s->report, old);
+	}
 	if (store_slice_delete(&s->store, &k))
 		changed(s);
 	return 0;
@@ -362,9 +270,16 @@ syncer_start(struct helper *h, void *ctx)
 		helper_exit(h, KP_EXIT_FAILURE);
 		return -1;
 	}
+	if (program_detect_families(s) != 0) {
+		helper_exit(h, KP_EXIT_FAILURE);
+		return -1;
+	}
 	render_state_init(&s->rs);
+	report_init(&s->report, h);
 	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
-	    h->cfg.iptables.sync_period, do_sync, s);
+	    h->cfg.iptables.sync_period, program_sync, s);
+	if (canary_start(s) != 0)
+		log_warnx("cannot start the canary timer");
 	return 0;
 }
 
@@ -387,10 +302,12 @@ syncer_stop(struct helper *h, void *ctx)
 	struct syncer *s = ctx;
 
 	/* the rules stay in the kernel, as upstream's do */
+	canary_stop(s);
 	sync_runner_free(s->runner);
 	s->runner = NULL;
 	render_state_free(&s->rs);
-	chainset_free(&s->chains);
+	program_free(s);
+	report_free(&s->report);
 	keyset_free(&s->dirty);
 }
 
@@ -409,6 +326,7 @@ main(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	store_init(&s.store);
+	program_families_init(&s);
 	code = helper_main(ROLE_SYNCER, &syncer_ops, &s, argc, argv);
 	store_free(&s.store);
 	return code;

@@ -126,12 +126,18 @@ net_setup() {
 	done
 }
 
-# net_pod_ip IP: add IP to the pods namespace (once).  A /32, so that
-# the pods send everything, the client pod included, through the node.
+# net_pod_ip IP: add IP to the pods namespace (once).  A /32 (a /128),
+# so that the pods send everything, the client pod included, through the
+# node.
 net_pod_ip() {
-	ip -n "$NET_PODS" -o addr show dev eth0 | grep -q " inet $1/" ||
-		ip -n "$NET_PODS" addr add "$1/32" dev eth0 ||
-		fail "cannot add $1 to the pods namespace"
+	case "$1" in
+	*:*)	ip -n "$NET_PODS" -o addr show dev eth0 | grep -q " inet6 $1/" ||
+			ip -n "$NET_PODS" addr add "$1/128" dev eth0 nodad ||
+			fail "cannot add $1 to the pods namespace" ;;
+	*)	ip -n "$NET_PODS" -o addr show dev eth0 | grep -q " inet $1/" ||
+			ip -n "$NET_PODS" addr add "$1/32" dev eth0 ||
+			fail "cannot add $1 to the pods namespace" ;;
+	esac
 }
 
 # start_backend NAME IP PORT [udp]: a server at IP:PORT in the pods
@@ -175,4 +181,27 @@ expect_probe() {
 	$want) ;;
 	*) fail "probe $* from $1: got '$got', wanted '$want'" ;;
 	esac
+}
+
+# net_setup_v6: IPv6 beside the IPv4 of net_setup, for dual-stack tests.
+# The client pod is in a /64 of its own inside the pods' /48, so that
+# the node is its on-link router without proxy NDP.  No DAD: addresses
+# are usable at once.
+NODE_POD_IP6=fd00:244::1
+CLIENT_IP6=fd00:244:0:1::100
+NODE_CLIENT_IP6=fd00:244:0:1::1
+NODE_OUT_IP6=fd00:77::1
+OUT_IP6=fd00:77::2
+net_setup_v6() {
+	[ -n "$NET_PODS" ] || fail "net_setup_v6 before net_setup"
+	net_sysctl "$NET_NODE" net.ipv6.conf.all.forwarding 1
+	ip -n "$NET_NODE" addr add "$NODE_POD_IP6/64" dev kp-pods nodad
+	ip -n "$NET_PODS" route add "$NODE_POD_IP6" dev eth0
+	ip -n "$NET_PODS" route add default via "$NODE_POD_IP6" dev eth0
+	ip -n "$NET_NODE" addr add "$NODE_CLIENT_IP6/64" dev kp-client nodad
+	ip -n "$NET_CLIENT" addr add "$CLIENT_IP6/64" dev eth0 nodad
+	ip -n "$NET_CLIENT" route add default via "$NODE_CLIENT_IP6" dev eth0
+	ip -n "$NET_NODE" addr add "$NODE_OUT_IP6/64" dev kp-out nodad
+	ip -n "$NET_OUT" addr add "$OUT_IP6/64" dev eth0 nodad
+	ip -n "$NET_OUT" route add default via "$NODE_OUT_IP6" dev eth0
 }

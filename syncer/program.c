@@ -1,0 +1,214 @@
+/*
+ * program.c: one sync, as upstream v1.28's syncProxyRules, once per IP
+ * family that works here (spec 1.13: dual-stack exactly when both
+ * iptables and ip6tables answer).  Each family renders from the same
+ * store, restores with its own tool, keeps its own record of chains and
+ * cleans its own conntrack entries; a failure of either makes the whole
+ * sync fail, so the retry is a full one for both.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "conntrack.h"
+#include "helper.h"
+#include "jumps.h"
+#include "log.h"
+#include "nodeips.h"
+#include "syncer.h"
+
+void
+program_families_init(struct syncer *s)
+{
+	s->fam[0].af = AF_INET;
+	s->fam[0].kpf = KP_AF_INET;
+	s->fam[0].name = "IPv4";
+	s->fam[0].restore = "iptables-restore";
+	s->fam[1].af = AF_INET6;
+	s->fam[1].kpf = KP_AF_INET6;
+	s->fam[1].name = "IPv6";
+	s->fam[1].restore = "ip6tables-restore";
+}
+
+/*
+ * Which families to program: those whose iptables can list nat
+ * POSTROUTING (upstream's test).  The primary family (that of
+ * --bind-address when it names one, else IPv4: the syncer does not see
+ * the Node's addresses) must work.
+ */
+int
+program_detect_families(struct syncer *s)
+{
+	static const char *const probe[] = { "-t", "nat", "-S", "POSTROUTING",
+	    NULL };
+	struct apply_result res;
+	struct kp_ip bind;
+	int primary = 0;
+	size_t i;
+
+	if (ip_parse(s->h->cfg.bind_address, &bind) == 0 &&
+	    !ip_is_unspecified(&bind) && bind.family == KP_AF_INET6)
+		primary = 1;
+	for (i = 0; i < 2; i++) {
+		memset(&res, 0, sizeof(res));
+		s->fam[i].enabled = apply_iptables(&s->actx, s->fam[i].af,
+		    probe, &res) == 0;
+		if (!s->fam[i].enabled)
+			log_info("%s: not programmed: %s", s->fam[i].name,
+			    res.err[0] != '\0' ? res.err : "iptables fails");
+	}
+	if (!s->fam[0].enabled && !s->fam[1].enabled) {
+		log_warnx("iptables is not available on this host");
+		return -1;
+	}
+	if (!s->fam[primary].enabled) {
+		log_warnx("the primary IP family (%s) is not supported",
+		    s->fam[primary].name);
+		return -1;
+	}
+	log_info("IP families: %s%s%s", s->fam[0].enabled ? "IPv4" : "",
+	    s->fam[0].enabled && s->fam[1].enabled ? " and " : "",
+	    s->fam[1].enabled ? "IPv6 (dual-stack)" : "");
+	return 0;
+}
+
+void
+program_free(struct syncer *s)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		chainset_free(&s->fam[i].chains);
+}
+
+static bool
+svc_changed(const char *ns, const char *name, void *arg)
+{
+	struct syncer *s = arg;
+
+	return keyset_has(&s->dirty, keyset_hash(ns, name, NULL, NULL));
+}
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One family: render, jumps (full only), restore, conntrack. */
+static int
+sync_family(struct syncer *s, struct sync_family *f, bool full,
+    struct render_counts *cnt, struct apply_result *res)
+{
+	struct kp_ip ips[NODEIPS_MAX], bind;
+	struct render_params p;
+	struct ct_result ctr;
+	size_t nips = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.node_name = s->node;
+	p.family = f->kpf;
+	p.cfg = &s->h->cfg;
+	p.random_fully = true;
+	p.partial = !full;
+	p.changed = svc_changed;
+	p.changed_arg = s;
+	p.existing_nat_chains = (const char *const *)f->chains.names;
+	p.n_existing_nat_chains = f->chains.n;
+	if (!render_nodeport_match_all(p.cfg, f->kpf)) {
+		if (nodeips_collect(p.cfg, f->kpf, ips, NODEIPS_MAX,
+		    &nips) != 0)
+			log_warn("%s: cannot list the node's addresses",
+			    f->name);
+		p.nodeport_ips = ips;
+		p.n_nodeport_ips = nips;
+	}
+	/* the node IP (for LB source ranges, 2.10): --bind-address only */
+	if (ip_parse(p.cfg->bind_address, &bind) == 0 &&
+	    !ip_is_unspecified(&bind) && bind.family == f->kpf)
+		p.node_ip = bind;
+	if (render_iptables(&s->rs, &s->store, &p, cnt) != 0) {
+		snprintf(res->err, sizeof(res->err), "cannot render the rules");
+		return -1;
+	}
+	if (full && jumps_ensure(&s->actx, f->af, res) != 0)
+		return -1;
+	if (apply_restore(&s->actx, f->af, s->rs.out.data, s->rs.out.len,
+	    res) != 0)
+		return -1;
+	chainset_update(&f->chains, s->rs.out.data, s->rs.out.len);
+	if (ct_reconcile(&s->store, f->kpf, &ctr) != 0)
+		log_warnx("%s conntrack: %s", f->name, strerror(ctr.error));
+	if (ctr.deleted > 0)
+		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
+		    "flows deleted (of %zu, %s)", ctr.deleted, ctr.examined,
+		    f->name);
+	return 0;
+}
+
+/*
+ * The runner's callback: every family in turn.  What is in the kernel
+ * changes only through here.
+ */
+int
+program_sync(bool full, void *arg)
+{
+	struct syncer *s = arg;
+	struct render_counts cnt;
+	struct apply_result res;
+	struct report_sync rep;
+	struct timespec t0;
+	struct sync_family *f;
+	size_t i;
+	double ms;
+	int rc = 0;
+
+	if (!s->store.complete)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		f = &s->fam[i];
+		if (!f->enabled)
+			continue;
+		memset(&res, 0, sizeof(res));
+		memset(&cnt, 0, sizeof(cnt));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		memset(&rep, 0, sizeof(rep));
+		rep.family = f->kpf;
+		rep.full = full;
+		rep.counts = &cnt;
+		if (sync_family(s, f, full, &cnt, &res) != 0) {
+			ms = ms_since(&t0);
+			log_warnx("%s %s sync failed after %.1f ms: %s", f->name,
+			    full ? "full" : "partial", ms, res.err);
+			rep.error = res.err;
+			rc = -1;
+		} else {
+			ms = ms_since(&t0);
+			rep.ok = true;
+			log_info("audit: CAP_NET_ADMIN: %s sync: %s of %zu nat "
+			    "chains, %zu nat rules, %zu filter rules, %zu "
+			    "stale chains deleted: ok in %.1f ms",
+			    full ? "full" : "partial", f->restore,
+			    cnt.nat_chains, cnt.nat_rules, cnt.filter_rules,
+			    cnt.deleted_chains, ms);
+		}
+		rep.duration = (uint64_t)(ms * 1e6);
+		report_sync(&s->report, &rep);
+	}
+	if (rc != 0)
+		return -1;
+	keyset_clear(&s->dirty);
+	report_all_synced(&s->report);
+	report_hc_ports(&s->report, &s->store, s->node);
+	if (!s->synced_once) {
+		s->synced_once = true;
+		helper_send_supervisor(s->h, MSG_SYNCER_FIRST_SYNC, NULL);
+	}
+	return 0;
+}
