@@ -12,14 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/queue.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #include "httpd.h"
@@ -308,21 +306,19 @@ bool
 httpd_query_has(struct evhttp_request *req, const char *key)
 {
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
-	struct evkeyvalq q;
-	struct evkeyval *kv;
-	const char *qs;
-	bool found = false;
+	size_t klen = strlen(key), n;
+	const char *q, *amp;
 
-	if (u == NULL || (qs = evhttp_uri_get_query(u)) == NULL)
+	if (u == NULL || (q = evhttp_uri_get_query(u)) == NULL)
 		return false;
-	TAILQ_INIT(&q);
-	if (evhttp_parse_query_str(qs, &q) != 0)
-		return false;
-	TAILQ_FOREACH(kv, &q, next)
-		if (strcmp(kv->key, key) == 0)
-			found = true;
-	evhttp_clear_headers(&q);
-	return found;
+	/* Go's url.Query(): "a&b=c"; a key needs no "=" (evhttp's does) */
+	for (; *q != '\0'; q = *amp != '\0' ? amp + 1 : amp) {
+		amp = strchrnul(q, '&');
+		n = strcspn(q, "=&");
+		if (n == klen && strncmp(q, key, klen) == 0)
+			return true;
+	}
+	return false;
 }
 
 static const char *

@@ -80,11 +80,9 @@ on_sync_result(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		return -1;
 	}
 	metrics_sync_result(&hd->metrics, &r);
-	if (r.ok) {
-		now = hclock_now(&hd->clock);
-		end = hclock_at(&now, r.end);
-		hstate_updated(&hd->state, &end);
-	}
+	now = hclock_now(&hd->clock);
+	end = hclock_at(&now, r.end);
+	hstate_result(&hd->state, r.family, r.ok, &end);
 	log_debug(2, "sync IPv%u %s %s in %.3f s%s%s", r.family,
 	    r.full ? "full" : "partial", r.ok ? "ok" : "failed",
 	    r.duration / 1e9, r.error[0] != '\0' ? ": " : "", r.error);

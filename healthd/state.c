@@ -73,6 +73,17 @@ hstate_updated(struct hstate *s, const struct go_time *when)
 }
 
 void
+hstate_result(struct hstate *s, unsigned family, bool ok,
+    const struct go_time *when)
+{
+	int i = family == 6 ? 1 : 0;
+
+	s->failing[i] = !ok;
+	if (ok && !s->failing[1 - i])
+		hstate_updated(s, when);
+}
+
+void
 hstate_node(struct hstate *s, bool deleting, bool gate_enabled)
 {
 	/* without KubeProxyDrainingTerminatingNodes nothing watches it */

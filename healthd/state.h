@@ -20,6 +20,7 @@ struct hstate {
 	struct go_time	oldest_queued;	/* !set: nothing queued */
 	bool		node_eligible;
 	int64_t		timeout;	/* ns */
+	bool		failing[2];	/* last result per family: IPv4, IPv6 */
 };
 
 /* healthd's clock: wall and monotonic, the latter since its start. */
@@ -39,6 +40,14 @@ void	 hstate_init(struct hstate *, int64_t timeout, const struct go_time *now);
 void	 hstate_queued(struct hstate *, const struct go_time *when);
 /* Updated(): nothing queued, lastUpdated = when. */
 void	 hstate_updated(struct hstate *, const struct go_time *when);
+/*
+ * A sync result of one family: Updated() at when if it succeeded and the
+ * other family's last result did not fail.  Upstream's two proxiers sync
+ * apart, so one family's failures keep it unhealthy; our syncer tries
+ * both families in each sync, and the good one must not hide the other.
+ */
+void	 hstate_result(struct hstate *, unsigned family, bool ok,
+	    const struct go_time *when);
 /* The Node: eligible unless being deleted; only with the gate. */
 void	 hstate_node(struct hstate *, bool deleting, bool gate_enabled);
 /* Healthy, ignoring the Node (the /livez and service health-check rule). */

@@ -117,6 +117,35 @@ START_TEST(test_health_rules)
 }
 END_TEST
 
+/* Dual-stack: a family that keeps failing is not hidden by the other. */
+START_TEST(test_health_families)
+{
+	struct hstate st;
+	struct go_time t0 = at(0), t, q;
+
+	hstate_init(&st, 60 * S, &t0);
+	q = at(10);
+	hstate_queued(&st, &q);
+	q = at(11);
+	hstate_result(&st, 4, false, &q);
+	q = at(12);
+	hstate_result(&st, 6, true, &q);
+	t = at(80);
+	ck_assert(!hstate_healthy(&st, &t));
+	ck_assert_int_eq(st.last_updated.wall, t0.wall);
+	q = at(81);
+	hstate_result(&st, 4, true, &q);
+	ck_assert(hstate_healthy(&st, &t));
+	ck_assert_int_eq(st.last_updated.wall, q.wall);
+	q = at(90);
+	hstate_queued(&st, &q);
+	q = at(91);
+	hstate_result(&st, 6, true, &q);	/* both good: Updated() */
+	t = at(200);
+	ck_assert(hstate_healthy(&st, &t));
+}
+END_TEST
+
 START_TEST(test_health_bodies)
 {
 	struct hstate st;
@@ -390,6 +419,7 @@ main(void)
 	tcase_add_test(tc, test_go_float);
 	tcase_add_test(tc, test_go_time);
 	tcase_add_test(tc, test_health_rules);
+	tcase_add_test(tc, test_health_families);
 	tcase_add_test(tc, test_health_bodies);
 	tcase_add_test(tc, test_metrics_empty);
 	tcase_add_test(tc, test_metrics_syncs);
