@@ -288,6 +288,15 @@ syncer_start(struct helper *h, void *ctx)
 }
 
 static void
+syncer_peer_up(struct helper *h, enum kp_role peer, void *ctx)
+{
+	struct syncer *s = ctx;
+
+	if (peer == ROLE_HEALTHD && s->report.h != NULL)
+		report_healthd_up(&s->report);
+}
+
+static void
 syncer_peer_down(struct helper *h, enum kp_role peer, void *ctx)
 {
 	struct syncer *s = ctx;
@@ -318,6 +327,7 @@ syncer_stop(struct helper *h, void *ctx)
 static const struct helper_ops syncer_ops = {
 	.start = syncer_start,
 	.peer_handlers = { watcher_handlers, ipc_hello_only },
+	.peer_up = syncer_peer_up,
 	.peer_down = syncer_peer_down,
 	.stop = syncer_stop,
 };

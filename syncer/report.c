@@ -169,6 +169,25 @@ report_sync(struct report *r, const struct report_sync *s)
 	free(res);
 }
 
+/*
+ * A (re)started healthd knows nothing: give it the health-check ports at
+ * once rather than after the next change, so their servers open.
+ */
+void
+report_healthd_up(struct report *r)
+{
+	struct mp_buf b;
+
+	r->queued = false;
+	if (!r->hc_valid)
+		return;
+	mp_buf_init(&b);
+	syncstat_hc_encode(&r->hc, &b);
+	r->hc_sent = helper_send(r->h, ROLE_HEALTHD, MSG_SYNCER_HC_PORTS,
+	    &b) == 0;
+	mp_buf_free(&b);
+}
+
 void
 report_all_synced(struct report *r)
 {
@@ -286,9 +305,11 @@ report_hc_ports(struct report *r, const struct store *st, const char *node)
 	}
 	mp_buf_init(&b);
 	syncstat_hc_encode(&hb.hc, &b);
-	report_send(r, MSG_SYNCER_HC_PORTS, &b);
+	/* not sent: healthd is restarting, and report_healthd_up() will */
+	r->hc_sent = helper_send(r->h, ROLE_HEALTHD, MSG_SYNCER_HC_PORTS,
+	    &b) == 0;
 	mp_buf_free(&b);
 	syncstat_hc_free(&r->hc);
 	r->hc = hb.hc;
-	r->hc_sent = true;
+	r->hc_valid = true;
 }

@@ -33,8 +33,9 @@ struct report {
 	uint32_t		 ep_events;
 	bool			 queued;	/* QUEUED sent, no sync since */
 	struct report_triggers	 trig[2];	/* [0] IPv4, [1] IPv6 */
-	struct kp_hc_ports	 hc;		/* as last sent */
-	bool			 hc_sent;
+	struct kp_hc_ports	 hc;		/* as last computed */
+	bool			 hc_valid;	/* hc computed at least once */
+	bool			 hc_sent;	/* ... and healthd has it */
 };
 
 /* What one sync of one family did. */
@@ -55,6 +56,8 @@ void	 report_slice_event(struct report *, const struct kp_slice *);
 /* A sync is wanted: tell healthd, once until the next success. */
 void	 report_queued(struct report *, uint8_t family);
 void	 report_sync(struct report *, const struct report_sync *);
+/* healthd's link came up: resend what it must not wait for. */
+void	 report_healthd_up(struct report *);
 /* Every family synced: nothing is pending any more. */
 void	 report_all_synced(struct report *);
 /* After a successful sync: the health-check ports, when they changed. */

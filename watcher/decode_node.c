@@ -2,7 +2,8 @@
  * decode_node.c: the watcher's own core/v1 Node reduced to struct kp_node:
  * its name, its topology.kubernetes.io/zone label (topology hints, spec
  * 2.6), its pod CIDRs (detect-local-mode NodeCIDR) and whether it is being
- * deleted (deletionTimestamp set; healthz of the draining-nodes feature)
+ * deleting (deletionTimestamp set, or the cluster autoscaler's taint:
+ * healthz of the draining-nodes feature)
  * and its primary IP (status.addresses: the first InternalIP, else the
  * first ExternalIP, as upstream's node IP, spec 1.5).  Whether it is our
  * node is the caller's business.
@@ -83,6 +84,29 @@ node_addr(const json_t *addrs, const char *type, struct kp_ip *ip)
 	return false;
 }
 
+/*
+ * Upstream's healthz also counts a node the cluster autoscaler is about
+ * to remove as leaving (spec 4.1): its taint reads as "being deleted".
+ */
+static bool
+node_autoscaler_taint(const json_t *obj)
+{
+	const json_t *spec, *taints, *t, *k;
+	size_t i;
+
+	if ((spec = json_object_get(obj, "spec")) == NULL ||
+	    !json_is_object(spec) ||
+	    (taints = json_object_get(spec, "taints")) == NULL ||
+	    !json_is_array(taints))
+		return false;
+	json_array_foreach(taints, i, t)
+		if (json_is_object(t) && (k = json_object_get(t, "key")) != NULL &&
+		    json_is_string(k) && strcmp(json_string_value(k),
+		    "ToBeDeletedByClusterAutoscaler") == 0)
+			return true;
+	return false;
+}
+
 static void
 node_ip(const json_t *obj, struct kp_node *n)
 {
@@ -126,6 +150,8 @@ node_read(struct dctx *d, const json_t *obj, struct kp_node *n)
 			return DECODE_BAD;
 		n->deleting = json_string_length(del) > 0;
 	}
+	if (node_autoscaler_taint(obj))
+		n->deleting = true;
 	node_ip(obj, n);
 	return node_cidrs(d, obj, n);
 }

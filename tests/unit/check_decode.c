@@ -1425,6 +1425,12 @@ START_TEST(test_node_ip)
 	jset(o, "status", NULL);
 	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
 	ck_assert_int_eq(n.ip.family, 0);
+	ck_assert(!n.deleting);
+	/* the autoscaler's taint reads as "being deleted" (spec 4.1) */
+	jset(o, "spec.taints", V("[{'key':'other','effect':'NoSchedule'},"
+	    "{'key':'ToBeDeletedByClusterAutoscaler','value':'1','effect':'NoSchedule'}]"));
+	ck_rc(decode_node(o, &n, err, sizeof(err)), DECODE_OK, err, NULL);
+	ck_assert(n.deleting);
 	json_decref(o);
 }
 END_TEST
