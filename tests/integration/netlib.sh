@@ -205,3 +205,56 @@ net_setup_v6() {
 	ip -n "$NET_OUT" addr add "$OUT_IP6/64" dev eth0 nodad
 	ip -n "$NET_OUT" route add default via "$NODE_OUT_IP6" dev eth0
 }
+
+# expect_reach WANT SRC FROM_NS DST_IP PORT [udp]: the set of endpoints
+# that answer is exactly WANT (names, space-separated, e.g. "web-1
+# web-2"), each seeing source SRC (a case pattern).  Probes at least 8
+# times and until every wanted endpoint has answered, at most 40 times
+# (with 3 endpoints chosen at random, all are seen within 40 probes but
+# with odds of 3 x (2/3)^40, under 1e-6).  Fails on anything else: another
+# endpoint, a timeout or refusal, or a wanted endpoint never reached.
+expect_reach() {
+	local want=$1 src=$2 got name seen="" missing i=0 w
+	shift 2
+	while [ $i -lt 40 ]; do
+		i=$((i + 1))
+		got=$(probe "$@")
+		name=${got%% *}
+		case " $want " in
+		*" $name "*) ;;
+		*) fail "probe $* from $1 (#$i): got '$got', wanted one of: $want" ;;
+		esac
+		# shellcheck disable=SC2254 # a pattern on purpose
+		case "${got#* }" in
+		$src) ;;
+		*) fail "probe $* from $1: $name saw source '${got#* }', wanted '$src'" ;;
+		esac
+		case " $seen " in *" $name "*) ;; *) seen="$seen $name" ;; esac
+		missing=""
+		for w in $want; do
+			case " $seen " in *" $w "*) ;; *) missing="$missing $w" ;; esac
+		done
+		[ $i -ge 8 ] && [ -z "$missing" ] && return 0
+	done
+	fail "probe $* from $1: $i probes never reached$missing (saw:$seen)"
+}
+
+# node_save TABLE [-c]: the node's table as iptables-nft-save prints it.
+node_save() {
+	ip netns exec "$NET_NODE" iptables-nft-save -t "$1" ${2:+"$2"}
+}
+
+# dispatch KIND SPN: the endpoints ("ip:port ...", sorted) that the
+# KUBE-KIND-<hash> chain (KIND: SVC or SVL) of service port SPN sends
+# to, read from upstream's comments "<SPN> -> <ip:port>".
+dispatch() {
+	node_save nat | sed -n "s|^-A KUBE-$1-[A-Z0-9]* -m comment --comment \"$2 -> \([0-9.:]*\)\".*|\1|p" |
+		sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# seps SPN: the DNAT targets of the KUBE-SEP chains of SPN ("ip:port
+# ...", sorted): one per endpoint that any of its chains may reach.
+seps() {
+	node_save nat | grep -E -- "^-A KUBE-SEP-[A-Z0-9]+ .*--comment \"?$1\"? .*-j DNAT" |
+		sed 's/.*--to-destination //' | sort | tr '\n' ' ' | sed 's/ $//'
+}
