@@ -55,9 +55,10 @@ int	 apply_restore(const struct apply_ctx *, int family, const char *text,
 	    size_t len, struct apply_result *res);
 
 /*
- * iptables-save output of every table, for --cleanup only (the sync loop
- * never reads the tables back).  At most max bytes; *out is NUL-terminated
- * and the caller frees it.
+ * iptables-save output of every table, for --cleanup, backend detection,
+ * and once per family before a new syncer's first sync (its record of our
+ * chains starts empty; later syncs never read the tables back).  At most
+ * max bytes; *out is NUL-terminated and the caller frees it.
  */
 int	 apply_save(const struct apply_ctx *, int family, size_t max,
 	    char **out, size_t *outlen, struct apply_result *res);

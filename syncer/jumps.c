@@ -78,18 +78,24 @@ jumps_ensure(const struct apply_ctx *ctx, int family,
 	size_t i;
 	int st;
 
+	/*
+	 * -C first: on every full sync but the first the rule is there, and
+	 * one exec per jump instead of two halves the cost of a full sync.
+	 * Exit 1 is "no such rule"; 2 is what iptables says when the target
+	 * chain does not exist yet: make it (-N; 1 means it exists), then
+	 * insert.  Anything else is an error.
+	 */
 	for (i = 0; i < sizeof(jumps) / sizeof(jumps[0]); i++) {
 		const char *mk[] = { "-t", jumps[i].table, "-N",
 		    jumps[i].target, NULL };
 
-		/* exit 1: the chain exists already */
-		if ((st = apply_iptables(ctx, family, mk, res)) != 0 &&
-		    st != 1)
-			return -1;
 		rule_args(&jumps[i], "-C", a);
 		if ((st = apply_iptables(ctx, family, a, res)) == 0)
 			continue;
-		if (st != 1)
+		if (st != 1 && st != 2)
+			return -1;
+		if ((st = apply_iptables(ctx, family, mk, res)) != 0 &&
+		    st != 1)
 			return -1;
 		rule_args(&jumps[i], "-I", a);
 		if (apply_iptables(ctx, family, a, res) != 0)

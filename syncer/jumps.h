@@ -1,8 +1,9 @@
 /*
  * jumps.h: the rules upstream puts in the built-in chains (spec 2.2):
- * created once, on full syncs, with `iptables -N` then `-C` and, when
- * missing, `-I` (prepended), so that they keep their place ahead of
- * other software's rules and are never reordered.
+ * ensured on full syncs with `iptables -C` and, when missing, `-N` for
+ * the target chain and `-I` (prepended), so that they keep their place
+ * ahead of other software's rules and are never reordered.  Upstream runs
+ * -N before every -C; the kernel ends the same, with one exec fewer.
  */
 #ifndef KP_JUMPS_H
 #define KP_JUMPS_H

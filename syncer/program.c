@@ -101,6 +101,34 @@ ms_since(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/*
+ * A new syncer knows nothing of what an earlier one (or an earlier
+ * kube-proxy) wrote: read our chains back once, before its first sync of
+ * the family, so that those no longer used are deleted as upstream
+ * deletes them (spec 2.18, from iptables-save on every sync).  On failure
+ * they stay, which is harmless: nothing jumps to them.
+ */
+static void
+seed_chains(struct syncer *s, struct sync_family *f)
+{
+	struct apply_result res;
+	char *saved = NULL;
+	size_t len = 0;
+
+	memset(&res, 0, sizeof(res));
+	f->seeded = true;
+	if (apply_save(&s->actx, f->af, (size_t)256 << 20, &saved, &len,
+	    &res) != 0) {
+		log_warnx("%s: chains of an earlier run stay: %s", f->name,
+		    res.err);
+		return;
+	}
+	chainset_update(&f->chains, saved, len);
+	log_debug(1, "%s: %zu chains of an earlier run found", f->name,
+	    f->chains.n);
+	free(saved);
+}
+
 /* One family: render, jumps (full only), restore, conntrack. */
 static int
 sync_family(struct syncer *s, struct sync_family *f, bool full,
@@ -111,6 +139,8 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 	struct ct_result ctr;
 	size_t nips = 0;
 
+	if (!f->seeded)
+		seed_chains(s, f);
 	memset(&p, 0, sizeof(p));
 	p.node_name = s->node;
 	p.family = f->kpf;

@@ -28,6 +28,7 @@ struct sync_family {
 	const char	*restore;	/* "iptables-restore", ... for logs */
 	bool		 enabled;	/* its iptables works here */
 	bool		 canary;	/* the canary chains were made */
+	bool		 seeded;	/* chains read back once at start */
 	/* our per-service nat chains in the kernel, as we wrote them */
 	struct chainset	 chains;
 };
