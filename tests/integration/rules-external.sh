@@ -7,7 +7,9 @@
 #     the ranges reaches the endpoint, one outside them is dropped by
 #     KUBE-PROXY-FIREWALL (its counter says so), and the Service's
 #     NodePort does not care about the ranges;
-#   - a LoadBalancer ingress IP without ranges: answered from outside.
+#   - a LoadBalancer ingress IP without ranges: answered from outside;
+#   - source ranges holding the node's IP (the Node's InternalIP): the
+#     LB IP is accepted as a source too (the VIP-bound-locally hairpin).
 # --nodeport-addresses is in rules-nodeport-addresses.sh.
 # The service addresses are in TEST-NET-3, routed to the node by the
 # outside namespace's default route: kube-proxy binds none of them.
@@ -24,6 +26,7 @@ ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 EIP=203.0.113.10
 LB_FW=203.0.113.20
 LB_OPEN=203.0.113.30
+LB_NODE=203.0.113.40
 # a second outside address, for a source outside the ranges
 OUT_IP2=192.168.77.3
 ip -n "$NET_OUT" addr add "$OUT_IP2/24" dev eth0 || fail "second outside address"
@@ -37,6 +40,7 @@ hash16() { printf '%s' "$1" | openssl dgst -sha256 -binary | base32 | cut -c1-16
 H_EIP=$(hash16 "default/eip:httptcp")
 H_FW=$(hash16 "default/lb-fw:httptcp")
 H_OPEN=$(hash16 "default/lb-open:httptcp")
+H_NODE=$(hash16 "default/lb-node:httptcp")
 
 svc() {	# svc NAME TYPE CLUSTERIP EXTRA-SPEC [STATUS]
 	printf '{"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"%s"},
@@ -63,7 +67,11 @@ cat >"$WORK/cluster.json" <<JSON
  $(svc lb-open LoadBalancer 10.96.2.3 "$(port 30202)" \
 	"\"loadBalancer\":{\"ingress\":[{\"ip\":\"$LB_OPEN\"}]}"),
  $(slice lb-open 10.244.0.33),
- {"apiVersion":"v1","kind":"Node","metadata":{"name":"test-node"}}
+ $(svc lb-node LoadBalancer 10.96.2.4 "$(port 30203),\"loadBalancerSourceRanges\":[\"192.168.77.0/30\"]" \
+	"\"loadBalancer\":{\"ingress\":[{\"ip\":\"$LB_NODE\"}]}"),
+ $(slice lb-node 10.244.0.33),
+ {"apiVersion":"v1","kind":"Node","metadata":{"name":"test-node"},
+  "status":{"addresses":[{"type":"Hostname","address":"test-node"},{"type":"InternalIP","address":"$NODE_OUT_IP"}]}}
 ]
 JSON
 start_apiserver --load "$WORK/cluster.json"
@@ -88,10 +96,15 @@ expect_rules nat \
 	"-A KUBE-SERVICES -d $LB_FW/32 -p tcp -m comment --comment \"default/lb-fw:http loadbalancer IP\" -m tcp --dport 80 -j KUBE-FW-$H_FW" \
 	"-A KUBE-FW-$H_FW -s $OUT_IP/32 -m comment --comment \"default/lb-fw:http loadbalancer IP\" -j KUBE-EXT-$H_FW" \
 	"-A KUBE-FW-$H_FW -m comment --comment \"other traffic to default/lb-fw:http will be dropped by KUBE-PROXY-FIREWALL\"" \
-	"-A KUBE-SERVICES -d $LB_OPEN/32 -p tcp -m comment --comment \"default/lb-open:http loadbalancer IP\" -m tcp --dport 80 -j KUBE-EXT-$H_OPEN"
+	"-A KUBE-SERVICES -d $LB_OPEN/32 -p tcp -m comment --comment \"default/lb-open:http loadbalancer IP\" -m tcp --dport 80 -j KUBE-EXT-$H_OPEN" \
+	"-A KUBE-FW-$H_NODE -s 192.168.77.0/30 -m comment --comment \"default/lb-node:http loadbalancer IP\" -j KUBE-EXT-$H_NODE" \
+	"-A KUBE-FW-$H_NODE -s $LB_NODE/32 -m comment --comment \"default/lb-node:http loadbalancer IP\" -j KUBE-EXT-$H_NODE"
+ip netns exec "$NS" iptables-nft-save -t nat | grep -q -- "-A KUBE-FW-$H_FW -s $LB_FW/32" &&
+	fail "lb-fw: its ranges do not hold the node IP, yet the LB IP is accepted as a source"
+log_has "node test-node: zone \"\", IP $NODE_OUT_IP" || fail "the Node's InternalIP was not taken as the node IP"
 expect_rules filter \
 	"-A KUBE-PROXY-FIREWALL -d $LB_FW/32 -p tcp -m comment --comment \"default/lb-fw:http traffic not accepted by KUBE-FW-$H_FW\" -m tcp --dport 80 -j DROP"
-pass "external IP, LB IPs, KUBE-FW- and KUBE-PROXY-FIREWALL rules in the kernel, upstream's names and comments"
+pass "external IP, LB IPs, KUBE-FW- (with the node-IP hairpin source) and KUBE-PROXY-FIREWALL rules in the kernel, upstream's names and comments"
 
 expect_probe "ext-1 $NODE_POD_IP" "$NET_OUT" "$EIP" 80
 expect_probe "ext-1 $NODE_POD_IP" "$NET_OUT" "$EIP" 80
