@@ -76,6 +76,9 @@ report_slice_event(struct report *r, const struct kp_slice *sl)
 	 * we started says nothing about how fast we program the network.
 	 * Beyond the bound, samples are dropped rather than memory grown.
 	 */
+	log_debug(3, "slice %s/%s: trigger time %lld (start %lld)",
+	    sl->namespace, sl->name, (long long)sl->trigger_time,
+	    (long long)r->start);
 	if (sl->trigger_time <= r->start)
 		return;
 	tr = &r->trig[sl->family == KP_AF_INET6 ? 1 : 0];
