@@ -25,6 +25,7 @@
 #include "helper.h"
 #include "log.h"
 #include "model.h"
+#include "nft_cleanup.h"
 #include "sync.h"
 #include "syncer.h"
 #include "sysctl.h"
@@ -216,7 +217,8 @@ static const struct ipc_handler watcher_handlers[] = {
 
 /*
  * --cleanup (spec 2.20): every chain and rule of ours, in iptables and
- * ip6tables, goes; other software's stay.  Exit 0 only if all went.
+ * ip6tables, and our nftables tables, go; other software's stay.  Exit 0
+ * only if all went.
  */
 static int
 cleanup(struct syncer *s)
@@ -236,6 +238,10 @@ cleanup(struct syncer *s)
 			log_info("audit: CAP_NET_ADMIN: cleanup (%s): our "
 			    "chains and rules removed", families[i] == AF_INET ?
 			    "IPv4" : "IPv6");
+	}
+	if (nft_cleanup(res.err, sizeof(res.err)) != 0) {
+		log_warnx("cleanup (nftables): %s", res.err);
+		rc = -1;
 	}
 	if (rc != 0)
 		log_errorx("encountered an error while tearing down rules");

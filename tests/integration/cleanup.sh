@@ -29,6 +29,13 @@ ip netns exec "$NS" iptables-nft -t nat -N CNI-TEST
 ip netns exec "$NS" iptables-nft -t nat -A PREROUTING -j CNI-TEST
 ip netns exec "$NS" iptables-nft -t nat -A CNI-TEST -s 10.9.0.0/16 -j RETURN
 ip netns exec "$NS" iptables-nft-save | grep -q KUBE-SVC- || fail "no rules to clean (test broken)"
+# our nftables tables (the nftables mode's), and someone else's
+for fam in ip ip6; do
+	ip netns exec "$NS" nft add table "$fam" kube-proxy
+	ip netns exec "$NS" nft add chain "$fam" kube-proxy services
+done
+ip netns exec "$NS" nft add table inet other-fw
+ip netns exec "$NS" nft add chain inet other-fw input
 
 ip netns exec "$NS" "$KP" --cleanup --v=1 >"$WORK/cleanup.log" 2>&1
 rc=$?
@@ -40,7 +47,12 @@ done
 echo "$save" | grep -q -- "-A PREROUTING -j CNI-TEST" || fail "someone else's jump was removed"
 echo "$save" | grep -q -- "-A CNI-TEST -s 10.9.0.0/16 -j RETURN" || fail "someone else's chain was removed"
 grep -q "audit: CAP_NET_ADMIN: cleanup (IPv4)" "$WORK/cleanup.log" || fail "no audit line"
+tables=$(ip netns exec "$NS" nft list tables)
+case "$tables" in *"kube-proxy"*) fail "our nftables tables are still there: $tables" ;; esac
+case "$tables" in *"table inet other-fw"*) ;; *) fail "someone else's nftables table went: $tables" ;; esac
+grep -q "audit: CAP_NET_ADMIN: cleanup: nftables table ip6 kube-proxy deleted" "$WORK/cleanup.log" ||
+	fail "no audit line for the nftables tables"
 if grep -q "started watcher\|started healthd" "$WORK/cleanup.log"; then
 	fail "--cleanup started more than the syncer"
 fi
-pass "--cleanup: our chains and jumps gone, others' kept, exit 0, only the syncer ran"
+pass "--cleanup: our chains, jumps and nftables tables gone, others' kept, exit 0, only the syncer ran"
