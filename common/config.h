@@ -117,7 +117,17 @@ struct kp_config {
 		kp_duration	flush_frequency;
 		int32_t		verbosity;
 		char		vmodule[CFG_STR_MAX];
+		bool		json_split_stream;	/* options.json.splitStream */
+		char		json_info_buffer_size[CFG_STR_MAX]; /* ...infoBufferSize */
 	} logging;
+
+	struct {					/* winkernel (Windows only) */
+		char	network_name[CFG_STR_MAX];
+		char	source_vip[CFG_STR_MAX];
+		bool	enable_dsr;
+		char	root_hns_endpoint_name[CFG_STR_MAX];
+		bool	forward_health_check_vip;
+	} winkernel;
 
 	/* ---- flags that are not config fields ---- */
 	char	config_file[CFG_PATH_MAX];		/* --config */
@@ -166,6 +176,19 @@ void	 config_defaults(struct kp_config *);
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION };
 int	 config_parse_args(struct kp_config *, int argc, char **argv,
 	    enum config_action *action, char *err, size_t errlen);
+
+/*
+ * Which fields the command line set, by index in the field table: what
+ * --config needs to know to keep explicitly given logging flags and
+ * --hostname-override, and to name the flags it ignores (config_file.h).
+ */
+struct config_flags_seen {
+	bool	seen[128];		/* CFG_FIELDS_MAX */
+};
+/* config_parse_args(), also telling which flags were given. */
+int	 config_parse_cmdline(struct kp_config *, int argc, char **argv,
+	    enum config_action *action, struct config_flags_seen *seen,
+	    char *err, size_t errlen);
 
 /*
  * Linux platform defaults, applied after flags or the config file:

@@ -106,6 +106,7 @@ const struct cfg_field cfg_fields[] = {
 	{ .key = "iptables.localhostNodePorts",
 	  .flag = "iptables-localhost-nodeports",
 	  .type = CFT_BOOL, F(iptables.localhost_node_ports), .def = "true",
+	  .fl = CFG_PTR,
 	  .help = "If false Kube-proxy will disable the legacy behavior of "
 	    "allowing NodePort services to be accessed via localhost, This "
 	    "only applies to iptables mode and ipv4." },
@@ -188,12 +189,14 @@ const struct cfg_field cfg_fields[] = {
 	  .flag = "conntrack-tcp-timeout-established",
 	  .type = CFT_DURATION, .typename = "duration",
 	  F(conntrack.tcp_established_timeout), .def = "24h0m0s",
+	  .fl = CFG_PTR,
 	  .help = "Idle timeout for established TCP connections (0 to leave "
 	    "as-is)" },
 	{ .key = "conntrack.tcpCloseWaitTimeout",
 	  .flag = "conntrack-tcp-timeout-close-wait",
 	  .type = CFT_DURATION, .typename = "duration",
 	  F(conntrack.tcp_close_wait_timeout), .def = "1h0m0s",
+	  .fl = CFG_PTR,
 	  .help = "NAT timeout for TCP connections in the CLOSE_WAIT state" },
 	{ .key = "configSyncPeriod", .flag = "config-sync-period",
 	  .type = CFT_DURATION, .typename = "duration",
@@ -255,6 +258,22 @@ const struct cfg_field cfg_fields[] = {
 	  F(logging.vmodule),
 	  .help = "comma-separated list of pattern=N settings for "
 	    "file-filtered logging (only works for text log format)" },
+	/* config file only: the JSON log format's options (not built) */
+	{ .key = "logging.options.json.splitStream",
+	  .type = CFT_BOOL, F(logging.json_split_stream) },
+	{ .key = "logging.options.json.infoBufferSize",
+	  .type = CFT_QUANTITY, F(logging.json_info_buffer_size), .def = "0" },
+	/* config file only: Windows' kernelspace proxy (accepted, unused) */
+	{ .key = "winkernel.networkName",
+	  .type = CFT_STRING, F(winkernel.network_name) },
+	{ .key = "winkernel.sourceVip",
+	  .type = CFT_STRING, F(winkernel.source_vip) },
+	{ .key = "winkernel.enableDSR",
+	  .type = CFT_BOOL, F(winkernel.enable_dsr) },
+	{ .key = "winkernel.rootHnsEndpointName",
+	  .type = CFT_STRING, F(winkernel.root_hns_endpoint_name) },
+	{ .key = "winkernel.forwardHealthCheckVip",
+	  .type = CFT_BOOL, F(winkernel.forward_health_check_vip) },
 
 	/* ---- flags that are not config fields (IPC keys only) ---- */
 	{ .key = "flags.config", .flag = "config", .fl = CFG_NOT_IN_CONFIG,
@@ -396,6 +415,8 @@ const size_t cfg_nfields = sizeof(cfg_fields) / sizeof(cfg_fields[0]);
 
 _Static_assert(sizeof(cfg_fields) / sizeof(cfg_fields[0]) <= CFG_FIELDS_MAX,
     "raise CFG_FIELDS_MAX");
+_Static_assert(sizeof(((struct config_flags_seen *)0)->seen) ==
+    CFG_FIELDS_MAX, "struct config_flags_seen must match CFG_FIELDS_MAX");
 
 /* pflag's WordSepNormalizeFunc: "log_dir" and "log-dir" are one flag. */
 static bool

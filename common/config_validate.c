@@ -73,7 +73,7 @@ validate_bounds(const struct kp_config *cfg, char *err, size_t errlen)
 		cfg_field_name(f, name, sizeof(name));
 		switch (f->type) {
 		case CFT_STRING: case CFT_PATH: case CFT_IP: case CFT_IPPORT:
-		case CFT_PORTRANGE: case CFT_VMODULE:
+		case CFT_PORTRANGE: case CFT_VMODULE: case CFT_QUANTITY:
 			if (memchr(p, '\0', f->size) == NULL)
 				return cfg_failf(err, errlen, "%s: not "
 				    "terminated", name);
