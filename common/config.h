@@ -198,6 +198,9 @@ void	 config_apply_platform_defaults(struct kp_config *);
 
 /* Check every field; on error names the field and the reason. */
 int	 config_validate(const struct kp_config *, char *err, size_t errlen);
+/* The same, also naming the flag that set the field, when one did. */
+int	 config_validate_flags(const struct kp_config *,
+	    const struct config_flags_seen *, char *err, size_t errlen);
 
 /* Print --help (every flag, its default and meaning) to stdout. */
 void	 config_print_help(const char *progname);

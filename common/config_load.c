@@ -39,14 +39,13 @@ read_all(const char *path, size_t *len, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		cfg_failf(err, errlen, "failed to read config file \"%s\": %s",
-		    path, strerror(errno));
+		cfg_failf(err, errlen, "--config %s: %s", path,
+		    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		cfg_failf(err, errlen, "failed to read config file \"%s\": is a "
-		    "directory", path);
+		cfg_failf(err, errlen, "--config %s: is a directory", path);
 		return NULL;
 	}
 	buf = xmalloc(CFG_FILE_MAX + 2);
@@ -54,14 +53,14 @@ read_all(const char *path, size_t *len, char *err, size_t errlen)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			cfg_failf(err, errlen, "failed to read config file "
-			    "\"%s\": %s", path, strerror(errno));
+			cfg_failf(err, errlen, "--config %s: %s", path,
+			    strerror(errno));
 			goto fail;
 		}
 		n += (size_t)r;
 		if (n > CFG_FILE_MAX) {
-			cfg_failf(err, errlen, "config file \"%s\": larger than "
-			    "%d bytes", path, CFG_FILE_MAX);
+			cfg_failf(err, errlen, "--config %s: larger than %d "
+			    "bytes", path, CFG_FILE_MAX);
 			goto fail;
 		}
 	}

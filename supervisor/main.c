@@ -194,7 +194,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "Error: %s\n", err);
 		return KP_EXIT_FAILURE;
 	}
-	if (config_validate(&sup.cfg, err, sizeof(err)) != 0) {
+	if (config_validate_flags(&sup.cfg, sup.cfg.config_file[0] == '\0' ?
+	    &seen : NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "Error: invalid configuration: %s\n", err);
 		return KP_EXIT_FAILURE;
 	}

@@ -520,7 +520,7 @@ START_TEST(test_precedence)
 	snprintf(arg, sizeof(arg), "--config=%s/none.yaml", tmpdir);
 	parse_flags(&cfg, &seen, arg, (char *)NULL);
 	ck_assert(config_load_file(&cfg, &seen, err, sizeof(err)) != 0);
-	ck_assert_msg(strstr(err, "none.yaml\": No such file") != NULL, "%s",
+	ck_assert_msg(strstr(err, "none.yaml: No such file") != NULL, "%s",
 	    err);
 	unlink(path);
 }
