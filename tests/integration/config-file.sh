@@ -73,7 +73,7 @@ if echo "$NAT" | grep -- "^-A KUBE-SVC-.*-j KUBE-MARK-MASQ\$" | grep -vq -- "! -
 	echo "$NAT" >&2; fail "--masquerade-all applied under --config"
 fi
 # -v=1 from the command line still applies (a V(1) line of the supervisor)
-log_has "supervisor: syncer: .*kube-proxy-syncer" || fail "-v=1 lost under --config"
+log_has "supervisor: syncer: /.*/kube-proxy-syncer$" || fail "-v=1 lost under --config"
 pass "the file's masqueradeBit (0x200) and clusterCIDR are in the rules; ignored flags are not"
 stop_kp
 
