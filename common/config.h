@@ -138,6 +138,11 @@ struct kp_config {
 	char	machine_id_file[CFG_PATH_MAX];		/* --machine-id-file */
 	char	boot_id_file[CFG_PATH_MAX];		/* --boot-id-file */
 	bool	log_skip_headers;			/* --skip_headers */
+	bool	log_add_dir_header;			/* --add_dir_header */
+	bool	log_to_stderr;				/* --logtostderr */
+	char	log_dir[CFG_PATH_MAX];			/* --log_dir */
+	char	log_file[CFG_PATH_MAX];			/* --log_file */
+	bool	log_skip_log_headers;			/* --skip_log_headers */
 	int32_t	log_stderr_threshold;			/* --stderrthreshold */
 	int32_t	healthz_port;				/* --healthz-port */
 	int32_t	metrics_port;				/* --metrics-port */

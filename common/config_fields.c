@@ -363,43 +363,44 @@ const struct cfg_field cfg_fields[] = {
 	    "(iptables-legacy), or 'auto' to use the one this host's rules "
 	    "are in." },
 
-	/* ---- klog's file-logging flags: accepted, no effect ---- */
-	{ .flag = "add_dir_header", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL,
+	/* ---- klog's flags (kube-proxy(8), LOGGING) ---- */
+	{ .key = "flags.addDirHeader", .flag = "add_dir_header",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_add_dir_header),
 	  .help = "If true, adds the file directory to the header of the "
-	    "log messages (accepted for compatibility; no effect)" },
+	    "log messages" },
 	{ .flag = "alsologtostderr", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_BOOL,
-	  .help = "log to standard error as well as files (accepted for "
-	    "compatibility; we always log to standard error)" },
+	  .help = "log to standard error as well as files (no effect: with "
+	    "--logtostderr=false the logs go to the file only)" },
 	{ .flag = "log_backtrace_at", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_TRACELOC, .typename = "traceLocation", .def = ":0",
 	  .help = "when logging hits line file:N, emit a stack trace "
 	    "(accepted for compatibility; no effect)" },
-	{ .flag = "log_dir", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_STRING, .typename = "string",
-	  .help = "If non-empty, write log files in this directory "
-	    "(accepted for compatibility; no effect)" },
-	{ .flag = "log_file", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_STRING, .typename = "string",
-	  .help = "If non-empty, use this log file (accepted for "
-	    "compatibility; no effect)" },
+	{ .key = "flags.logDir", .flag = "log_dir", .fl = CFG_NOT_IN_CONFIG,
+	  .type = CFT_PATH, .typename = "string", F(log_dir),
+	  .help = "If non-empty, write log files in this directory (no "
+	    "effect when logtostderr=true)" },
+	{ .key = "flags.logFile", .flag = "log_file",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_PATH, .typename = "string",
+	  F(log_file),
+	  .help = "If non-empty, use this log file (no effect when "
+	    "logtostderr=true)" },
 	{ .flag = "log_file_max_size", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_UINT, .typename = "uint", .def = "1800",
 	  .help = "Defines the maximum size a log file can grow to, in "
 	    "megabytes; 0 means unlimited (accepted for compatibility; no "
-	    "effect)" },
-	{ .flag = "logtostderr", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL, .def = "true",
-	  .help = "log to standard error instead of files (we always do)" },
+	    "effect: rotate with logrotate(8)'s copytruncate)" },
+	{ .key = "flags.logtostderr", .flag = "logtostderr",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_to_stderr),
+	  .def = "true",
+	  .help = "log to standard error instead of files" },
 	{ .flag = "one_output", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_BOOL,
 	  .help = "If true, only write logs to their native severity level "
-	    "(accepted for compatibility; no effect)" },
-	{ .flag = "skip_log_headers", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL,
-	  .help = "If true, avoid headers when opening log files (accepted "
-	    "for compatibility; no effect)" },
+	    "(accepted; we write each line once anyway)" },
+	{ .key = "flags.skipLogHeaders", .flag = "skip_log_headers",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_skip_log_headers),
+	  .help = "If true, avoid headers when opening log files" },
 
 	/* ---- actions ---- */
 	{ .flag = "help", .shorthand = 'h', .fl = CFG_NOT_IN_CONFIG,

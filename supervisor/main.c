@@ -27,6 +27,7 @@
 #include "notify.h"
 #include "oom.h"
 #include "setup.h"
+#include "startlog.h"
 #include "xmalloc.h"
 
 /* Where the helper programs are: see kube-proxy(8), FILES. */
@@ -189,6 +190,7 @@ main(int argc, char **argv)
 	/* the flags' logging options until the file is read (spec 1.1) */
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
+	startlog_flags(&sup.cfg);
 	if (sup.cfg.config_file[0] != '\0' &&
 	    config_load_file(&sup.cfg, &seen, err, sizeof(err)) != 0) {
 		fprintf(stderr, "Error: %s\n", err);
@@ -201,6 +203,9 @@ main(int argc, char **argv)
 	}
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
+	if (startlog_redirect(&sup.cfg) != 0)
+		return KP_EXIT_FAILURE;
+	startlog_ids(&sup.cfg);
 	if (sup.cfg.write_config_to[0] != '\0')
 		return write_config(&sup.cfg);
 	/* --cleanup: the syncer removes our rules and exits; nothing else */

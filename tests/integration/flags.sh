@@ -174,3 +174,30 @@ echo "$out" | grep -q 'flags are ignored.*--config-sync-period' ||
 	fail "no warning naming the ignored --config-sync-period: $out"
 grep -qx 'configSyncPeriod: 15m0s' "$WORK/w.yaml" || fail "--config-sync-period applied over --config"
 pass "--config: config flags ignored with a warning"
+
+# klog's flags (kube-proxy(8), LOGGING); --write-config-to makes each run
+# stop after start-up logging
+run_log() { "$KP" "$@" --write-config-to="$WORK/w.yaml" 2>&1; }
+run_log | grep -q 'FLAG: --' && fail "FLAG lines at -v=0"
+run_log -v=1 | grep -q 'FLAG: --iptables-sync-period="30s"$' || fail "-v=1: no FLAG lines"
+out=$(run_log --vmodule=startlog=1)
+echo "$out" | grep -q 'startlog.c:[0-9]*\] supervisor: FLAG: --vmodule="startlog=1"' ||
+	fail "--vmodule=startlog=1 did not enable startlog.c's V(1): $out"
+run_log --vmodule=children=1 | grep -q 'FLAG: --' && fail "--vmodule matched another file"
+run_log --skip_headers | grep -q '^supervisor: Wrote configuration' || fail "--skip_headers: headers left"
+run_log --add_dir_header | grep -q '^I.* supervisor/main\.c:[0-9]*\] supervisor: Wrote' ||
+	fail "--add_dir_header: no directory in the header"
+out=$(run_log --logtostderr=false --log_file="$WORK/kp.log")
+[ -z "$out" ] || fail "--logtostderr=false --log_file: still on stderr: $out"
+grep -q '^Log file created at: ' "$WORK/kp.log" && grep -q 'supervisor: Wrote configuration' "$WORK/kp.log" ||
+	fail "--log_file: $(cat "$WORK/kp.log")"
+run_log --logtostderr=false --log_file="$WORK/kp2.log" --skip_log_headers >/dev/null
+grep -q '^Log file created' "$WORK/kp2.log" && fail "--skip_log_headers: header written"
+run_log --log_file="$WORK/kp3.log" | grep -q 'Wrote configuration' || fail "--log_file without --logtostderr=false took stderr"
+[ -e "$WORK/kp3.log" ] && fail "--log_file used although --logtostderr is true"
+run_log --logtostderr=false --log_dir="$WORK" >/dev/null
+grep -q 'Wrote configuration' "$WORK/kube-proxy.log" || fail "--log_dir: no kube-proxy.log"
+echo 0123456789abcdef >"$WORK/machine-id"
+run_log --machine-id-file="$WORK/none,$WORK/machine-id" --boot-id-file=/proc/sys/kernel/random/boot_id |
+	grep -q "machine-id 0123456789abcdef (from $WORK/machine-id)" || fail "--machine-id-file: first readable not logged"
+pass "klog flags: -v, --vmodule, --skip_headers, --add_dir_header, --logtostderr, --log_file, --log_dir, --skip_log_headers; machine-id logged"
