@@ -57,6 +57,8 @@ config_log_options(const struct kp_config *cfg, struct log_options *lo)
 	lo->verbosity = cfg->logging.verbosity;
 	lo->skip_headers = cfg->log_skip_headers;
 	lo->stderr_threshold = cfg->log_stderr_threshold;
+	lo->add_dir_header = cfg->log_add_dir_header;
+	snprintf(lo->vmodule, sizeof(lo->vmodule), "%s", cfg->logging.vmodule);
 }
 
 /* The node's name as upstream derives it: override or hostname, lower. */

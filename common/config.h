@@ -117,7 +117,17 @@ struct kp_config {
 		kp_duration	flush_frequency;
 		int32_t		verbosity;
 		char		vmodule[CFG_STR_MAX];
+		bool		json_split_stream;	/* options.json.splitStream */
+		char		json_info_buffer_size[CFG_STR_MAX]; /* ...infoBufferSize */
 	} logging;
+
+	struct {					/* winkernel (Windows only) */
+		char	network_name[CFG_STR_MAX];
+		char	source_vip[CFG_STR_MAX];
+		bool	enable_dsr;
+		char	root_hns_endpoint_name[CFG_STR_MAX];
+		bool	forward_health_check_vip;
+	} winkernel;
 
 	/* ---- flags that are not config fields ---- */
 	char	config_file[CFG_PATH_MAX];		/* --config */
@@ -128,6 +138,11 @@ struct kp_config {
 	char	machine_id_file[CFG_PATH_MAX];		/* --machine-id-file */
 	char	boot_id_file[CFG_PATH_MAX];		/* --boot-id-file */
 	bool	log_skip_headers;			/* --skip_headers */
+	bool	log_add_dir_header;			/* --add_dir_header */
+	bool	log_to_stderr;				/* --logtostderr */
+	char	log_dir[CFG_PATH_MAX];			/* --log_dir */
+	char	log_file[CFG_PATH_MAX];			/* --log_file */
+	bool	log_skip_log_headers;			/* --skip_log_headers */
 	int32_t	log_stderr_threshold;			/* --stderrthreshold */
 	int32_t	healthz_port;				/* --healthz-port */
 	int32_t	metrics_port;				/* --metrics-port */
@@ -168,6 +183,19 @@ int	 config_parse_args(struct kp_config *, int argc, char **argv,
 	    enum config_action *action, char *err, size_t errlen);
 
 /*
+ * Which fields the command line set, by index in the field table: what
+ * --config needs to know to keep explicitly given logging flags and
+ * --hostname-override, and to name the flags it ignores (config_file.h).
+ */
+struct config_flags_seen {
+	bool	seen[128];		/* CFG_FIELDS_MAX */
+};
+/* config_parse_args(), also telling which flags were given. */
+int	 config_parse_cmdline(struct kp_config *, int argc, char **argv,
+	    enum config_action *action, struct config_flags_seen *seen,
+	    char *err, size_t errlen);
+
+/*
  * Linux platform defaults, applied after flags or the config file:
  * mode "" becomes "iptables", detectLocalMode "" becomes "ClusterCIDR".
  */
@@ -175,6 +203,9 @@ void	 config_apply_platform_defaults(struct kp_config *);
 
 /* Check every field; on error names the field and the reason. */
 int	 config_validate(const struct kp_config *, char *err, size_t errlen);
+/* The same, also naming the flag that set the field, when one did. */
+int	 config_validate_flags(const struct kp_config *,
+	    const struct config_flags_seen *, char *err, size_t errlen);
 
 /* Print --help (every flag, its default and meaning) to stdout. */
 void	 config_print_help(const char *progname);

@@ -286,6 +286,15 @@ int
 config_parse_args(struct kp_config *cfg, int argc, char **argv,
     enum config_action *action, char *err, size_t errlen)
 {
+	return config_parse_cmdline(cfg, argc, argv, action, NULL, err,
+	    errlen);
+}
+
+int
+config_parse_cmdline(struct kp_config *cfg, int argc, char **argv,
+    enum config_action *action, struct config_flags_seen *seen, char *err,
+    size_t errlen)
+{
 	struct argstate st;
 	const struct cfg_field *host;
 	int r = -1;
@@ -295,6 +304,8 @@ config_parse_args(struct kp_config *cfg, int argc, char **argv,
 	st.pos = xcalloc(argc > 0 ? (size_t)argc : 1, sizeof(int));
 	if (parse_argv(cfg, &st, argc, argv, err, errlen) != 0)
 		goto out;
+	if (seen != NULL)
+		memcpy(seen->seen, st.seen, sizeof(seen->seen));
 	/* cobra's order: help, then arguments, then (in Run) --version */
 	if (st.help) {
 		*action = CONFIG_HELP;

@@ -106,6 +106,7 @@ const struct cfg_field cfg_fields[] = {
 	{ .key = "iptables.localhostNodePorts",
 	  .flag = "iptables-localhost-nodeports",
 	  .type = CFT_BOOL, F(iptables.localhost_node_ports), .def = "true",
+	  .fl = CFG_PTR,
 	  .help = "If false Kube-proxy will disable the legacy behavior of "
 	    "allowing NodePort services to be accessed via localhost, This "
 	    "only applies to iptables mode and ipv4." },
@@ -188,12 +189,14 @@ const struct cfg_field cfg_fields[] = {
 	  .flag = "conntrack-tcp-timeout-established",
 	  .type = CFT_DURATION, .typename = "duration",
 	  F(conntrack.tcp_established_timeout), .def = "24h0m0s",
+	  .fl = CFG_PTR,
 	  .help = "Idle timeout for established TCP connections (0 to leave "
 	    "as-is)" },
 	{ .key = "conntrack.tcpCloseWaitTimeout",
 	  .flag = "conntrack-tcp-timeout-close-wait",
 	  .type = CFT_DURATION, .typename = "duration",
 	  F(conntrack.tcp_close_wait_timeout), .def = "1h0m0s",
+	  .fl = CFG_PTR,
 	  .help = "NAT timeout for TCP connections in the CLOSE_WAIT state" },
 	{ .key = "configSyncPeriod", .flag = "config-sync-period",
 	  .type = CFT_DURATION, .typename = "duration",
@@ -255,6 +258,22 @@ const struct cfg_field cfg_fields[] = {
 	  F(logging.vmodule),
 	  .help = "comma-separated list of pattern=N settings for "
 	    "file-filtered logging (only works for text log format)" },
+	/* config file only: the JSON log format's options (not built) */
+	{ .key = "logging.options.json.splitStream",
+	  .type = CFT_BOOL, F(logging.json_split_stream) },
+	{ .key = "logging.options.json.infoBufferSize",
+	  .type = CFT_QUANTITY, F(logging.json_info_buffer_size), .def = "0" },
+	/* config file only: Windows' kernelspace proxy (accepted, unused) */
+	{ .key = "winkernel.networkName",
+	  .type = CFT_STRING, F(winkernel.network_name) },
+	{ .key = "winkernel.sourceVip",
+	  .type = CFT_STRING, F(winkernel.source_vip) },
+	{ .key = "winkernel.enableDSR",
+	  .type = CFT_BOOL, F(winkernel.enable_dsr) },
+	{ .key = "winkernel.rootHnsEndpointName",
+	  .type = CFT_STRING, F(winkernel.root_hns_endpoint_name) },
+	{ .key = "winkernel.forwardHealthCheckVip",
+	  .type = CFT_BOOL, F(winkernel.forward_health_check_vip) },
 
 	/* ---- flags that are not config fields (IPC keys only) ---- */
 	{ .key = "flags.config", .flag = "config", .fl = CFG_NOT_IN_CONFIG,
@@ -344,43 +363,44 @@ const struct cfg_field cfg_fields[] = {
 	    "(iptables-legacy), or 'auto' to use the one this host's rules "
 	    "are in." },
 
-	/* ---- klog's file-logging flags: accepted, no effect ---- */
-	{ .flag = "add_dir_header", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL,
+	/* ---- klog's flags (kube-proxy(8), LOGGING) ---- */
+	{ .key = "flags.addDirHeader", .flag = "add_dir_header",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_add_dir_header),
 	  .help = "If true, adds the file directory to the header of the "
-	    "log messages (accepted for compatibility; no effect)" },
+	    "log messages" },
 	{ .flag = "alsologtostderr", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_BOOL,
-	  .help = "log to standard error as well as files (accepted for "
-	    "compatibility; we always log to standard error)" },
+	  .help = "log to standard error as well as files (no effect: with "
+	    "--logtostderr=false the logs go to the file only)" },
 	{ .flag = "log_backtrace_at", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_TRACELOC, .typename = "traceLocation", .def = ":0",
 	  .help = "when logging hits line file:N, emit a stack trace "
 	    "(accepted for compatibility; no effect)" },
-	{ .flag = "log_dir", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_STRING, .typename = "string",
-	  .help = "If non-empty, write log files in this directory "
-	    "(accepted for compatibility; no effect)" },
-	{ .flag = "log_file", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_STRING, .typename = "string",
-	  .help = "If non-empty, use this log file (accepted for "
-	    "compatibility; no effect)" },
+	{ .key = "flags.logDir", .flag = "log_dir", .fl = CFG_NOT_IN_CONFIG,
+	  .type = CFT_PATH, .typename = "string", F(log_dir),
+	  .help = "If non-empty, write log files in this directory (no "
+	    "effect when logtostderr=true)" },
+	{ .key = "flags.logFile", .flag = "log_file",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_PATH, .typename = "string",
+	  F(log_file),
+	  .help = "If non-empty, use this log file (no effect when "
+	    "logtostderr=true)" },
 	{ .flag = "log_file_max_size", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_UINT, .typename = "uint", .def = "1800",
 	  .help = "Defines the maximum size a log file can grow to, in "
 	    "megabytes; 0 means unlimited (accepted for compatibility; no "
-	    "effect)" },
-	{ .flag = "logtostderr", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL, .def = "true",
-	  .help = "log to standard error instead of files (we always do)" },
+	    "effect: rotate with logrotate(8)'s copytruncate)" },
+	{ .key = "flags.logtostderr", .flag = "logtostderr",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_to_stderr),
+	  .def = "true",
+	  .help = "log to standard error instead of files" },
 	{ .flag = "one_output", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_BOOL,
 	  .help = "If true, only write logs to their native severity level "
-	    "(accepted for compatibility; no effect)" },
-	{ .flag = "skip_log_headers", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL,
-	  .help = "If true, avoid headers when opening log files (accepted "
-	    "for compatibility; no effect)" },
+	    "(accepted; we write each line once anyway)" },
+	{ .key = "flags.skipLogHeaders", .flag = "skip_log_headers",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_skip_log_headers),
+	  .help = "If true, avoid headers when opening log files" },
 
 	/* ---- actions ---- */
 	{ .flag = "help", .shorthand = 'h', .fl = CFG_NOT_IN_CONFIG,
@@ -396,6 +416,8 @@ const size_t cfg_nfields = sizeof(cfg_fields) / sizeof(cfg_fields[0]);
 
 _Static_assert(sizeof(cfg_fields) / sizeof(cfg_fields[0]) <= CFG_FIELDS_MAX,
     "raise CFG_FIELDS_MAX");
+_Static_assert(sizeof(((struct config_flags_seen *)0)->seen) ==
+    CFG_FIELDS_MAX, "struct config_flags_seen must match CFG_FIELDS_MAX");
 
 /* pflag's WordSepNormalizeFunc: "log_dir" and "log-dir" are one flag. */
 static bool

@@ -36,6 +36,7 @@ enum cfg_type {
 	CFT_STRLIST,	/* struct cfg_strlist; comma-separated */
 	CFT_GATES,	/* ngates + gates[]; "Name=true,Other=false" */
 	CFT_VMODULE,	/* char[]: "pattern=N,..." */
+	CFT_QUANTITY,	/* char[]: a resource.Quantity ("0", "64Ki") */
 	CFT_TRACELOC,	/* klog's "file.go:N" */
 	CFT_VERSION,	/* --version[=true|false|raw|vX.Y.Z] */
 	CFT_HELP,	/* -h, --help */
@@ -49,6 +50,11 @@ enum cfg_type {
 #define CFG_HIDDEN	0x04	/* not in --help */
 #define CFG_IGNORED	0x08	/* accepted and checked, but has no effect
 				   (klog file-logging flags) */
+#define CFG_PTR		0x10	/* upstream's field is a pointer: in a
+				   --config file, absent or null takes the
+				   default and a zero value stays (as every
+				   CFT_OPT_INT32); without it, v1alpha1
+				   defaulting replaces a zero value too */
 
 struct cfg_field {
 	const char	*key;		/* YAML path or IPC key; NULL: never
@@ -135,6 +141,8 @@ int	 cfg_split_host_port(const char *, char *host, size_t hlen,
 int	 cfg_parse_port_range(const char *, char *reason, size_t rlen);
 /* logsapi's vmodule: "pattern=N,..." */
 int	 cfg_check_vmodule(const char *, char *reason, size_t rlen);
+/* resource.ParseQuantity's syntax: "0", "1.5", "64Ki", "1e3", "100m" */
+int	 cfg_check_quantity(const char *, char *reason, size_t rlen);
 /* a known gate, and not a locked one set to its other value (config_gates.c) */
 int	 cfg_check_gate(const char *name, bool v, char *reason, size_t rlen);
 

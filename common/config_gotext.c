@@ -364,6 +364,46 @@ cfg_check_vmodule(const char *s, char *reason, size_t rlen)
 	return 0;
 }
 
+/*
+ * resource.ParseQuantity's grammar: a signed decimal number ("1", "1.5",
+ * ".5", "5.") and a suffix: binary (Ki..Ei), decimal (n, u, m, "", k,
+ * M..E) or an exponent ("e3", "E-2").
+ */
+int
+cfg_check_quantity(const char *s, char *reason, size_t rlen)
+{
+	static const char *const sfx[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi",
+	    "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E", NULL };
+	const char *p = s;
+	size_t digits = 0, i;
+	char q[CFG_STR_MAX + 8];
+
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			digits++;
+	if (digits > 0 && (*p == 'e' || *p == 'E') && p[1] != '\0') {
+		const char *e = p + 1;
+
+		if (*e == '+' || *e == '-')
+			e++;
+		while (isdigit((unsigned char)*e))
+			e++;
+		if (*e == '\0' && e > p + 1 && isdigit((unsigned char)e[-1]))
+			return 0;
+	}
+	for (i = 0; digits > 0 && sfx[i] != NULL; i++)
+		if (strcmp(p, sfx[i]) == 0)
+			return 0;
+	cfg_go_quote(s, q, sizeof(q));
+	return cfg_failf(reason, rlen, "quantities must match the regular "
+	    "expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$', got %s",
+	    q);
+}
+
 /* klog's traceLocation: "" or "file.go:N" with N > 0. */
 int
 cfg_check_traceloc(const char *s, char *reason, size_t rlen)

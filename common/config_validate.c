@@ -73,7 +73,7 @@ validate_bounds(const struct kp_config *cfg, char *err, size_t errlen)
 		cfg_field_name(f, name, sizeof(name));
 		switch (f->type) {
 		case CFT_STRING: case CFT_PATH: case CFT_IP: case CFT_IPPORT:
-		case CFT_PORTRANGE: case CFT_VMODULE:
+		case CFT_PORTRANGE: case CFT_VMODULE: case CFT_QUANTITY:
 			if (memchr(p, '\0', f->size) == NULL)
 				return cfg_failf(err, errlen, "%s: not "
 				    "terminated", name);
@@ -429,4 +429,28 @@ config_validate(const struct kp_config *cfg, char *err, size_t errlen)
 	    validate_privsep(cfg, err, errlen) != 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * The same, for a configuration the command line made: an error about a
+ * field a flag set names the flag too ("iptables.masqueradeBit
+ * (--iptables-masquerade-bit): must be within [0, 31], got 40").
+ */
+int
+config_validate_flags(const struct kp_config *cfg,
+    const struct config_flags_seen *seen, char *err, size_t errlen)
+{
+	const struct cfg_field *f;
+	char verr[1024];
+	size_t n;
+
+	if (config_validate(cfg, verr, sizeof(verr)) == 0)
+		return 0;
+	n = strcspn(verr, ":[");
+	f = cfg_field_by_key(verr, n);
+	if (f != NULL && f->flag != NULL && seen != NULL &&
+	    seen->seen[f - cfg_fields] && !(f->fl & CFG_NOT_IN_CONFIG))
+		return cfg_failf(err, errlen, "%.*s (--%s)%s", (int)n, verr,
+		    f->flag, verr + n);
+	return cfg_failf(err, errlen, "%s", verr);
 }

@@ -195,6 +195,10 @@ cfg_field_set(struct kp_config *cfg, const struct cfg_field *f,
 		if (cfg_check_vmodule(s, reason, rlen) != 0)
 			return -1;
 		return set_str(p, f->size, s, strlen(s), reason, rlen);
+	case CFT_QUANTITY:
+		if (cfg_check_quantity(s, reason, rlen) != 0)
+			return -1;
+		return set_str(p, f->size, s, strlen(s), reason, rlen);
 	case CFT_TRACELOC:
 		return cfg_check_traceloc(s, reason, rlen);
 	case CFT_VERSION:

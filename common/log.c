@@ -4,6 +4,7 @@
  * a stderr never interleave mid-line.
  */
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 static struct {
 	const char		*role;
 	struct log_options	 opt;
-} logctx = { "kube-proxy", { 0, false, 2, false } };
+} logctx = { "kube-proxy", { 0, false, 2, false, false, "" } };
 
 static const char sevchar[] = { 'I', 'W', 'E', 'F' };
 
@@ -38,6 +39,51 @@ int
 log_verbosity(void)
 {
 	return logctx.opt.verbosity;
+}
+
+/* klog's vmodule: pattern matched against the file's name, less ".c" */
+bool
+log_v(int v, const char *file)
+{
+	const char *p = logctx.opt.vmodule, *base, *eq;
+	char pat[256], name[256];
+	size_t n;
+
+	if (logctx.opt.verbosity >= v)
+		return true;
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		eq = memchr(p, '=', n);
+		if (eq != NULL && (size_t)(eq - p) < sizeof(pat)) {
+			snprintf(pat, sizeof(pat), "%.*s", (int)(eq - p), p);
+			base = strchr(pat, '/') != NULL ? file :
+			    (strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 :
+			    file);
+			snprintf(name, sizeof(name), "%s", base);
+			if (strlen(name) > 2 &&
+			    strcmp(name + strlen(name) - 2, ".c") == 0)
+				name[strlen(name) - 2] = '\0';
+			if (fnmatch(pat, name, 0) == 0)
+				return atoi(eq + 1) >= v;
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* "dir/file.c" for --add_dir_header, "file.c" otherwise */
+static const char *
+file_label(const char *file)
+{
+	const char *base = strrchr(file, '/'), *p;
+
+	if (base == NULL)
+		return file;
+	if (!logctx.opt.add_dir_header)
+		return base + 1;
+	for (p = base - 1; p > file && *p != '/'; p--)
+		;
+	return *p == '/' ? p + 1 : p;
 }
 
 const char *
@@ -62,8 +108,7 @@ log_vemit(enum log_sev sev, const char *file, int line, int err,
 	if (!logctx.opt.skip_headers) {
 		gettimeofday(&tv, NULL);
 		localtime_r(&tv.tv_sec, &tm);
-		base = strrchr(file, '/');
-		base = base != NULL ? base + 1 : file;
+		base = file_label(file);
 		r = snprintf(buf, sizeof(buf),
 		    "%c%02d%02d %02d:%02d:%02d.%06ld %7d %s:%d] ",
 		    sevchar[sev], tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

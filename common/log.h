@@ -23,11 +23,17 @@ struct log_options {
 	bool	 skip_headers;		/* --skip_headers */
 	int	 stderr_threshold;	/* --stderrthreshold (0..3) */
 	bool	 silent;		/* fuzzers: only fatal lines */
+	bool	 add_dir_header;	/* --add_dir_header */
+	char	 vmodule[256];		/* --vmodule: "pattern=N,..." */
 };
 
 void	 log_init(const char *role);
 void	 log_set_options(const struct log_options *);
 int	 log_verbosity(void);
+/* klog's V(v) for a source file: -v, or the first --vmodule pattern
+ * that matches the file's name without ".c" (its path if the pattern
+ * has a '/') */
+bool	 log_v(int v, const char *file);
 const char *log_role(void);
 
 void	 log_emit(enum log_sev, const char *file, int line, int err,
@@ -45,7 +51,7 @@ void	 log_fatal(const char *file, int line, int err, int code,
 #define log_error(...)	log_emit(LOG_SEV_ERROR, __FILE__, __LINE__, errno, __VA_ARGS__)
 /* klog's V(n): logged only at verbosity n or more. */
 #define log_debug(v, ...) do {						\
-	if (log_verbosity() >= (v))					\
+	if (log_v((v), __FILE__))					\
 		log_emit(LOG_SEV_INFO, __FILE__, __LINE__, -1, __VA_ARGS__); \
 } while (0)
 #define fatal(...)	log_fatal(__FILE__, __LINE__, errno, 1, __VA_ARGS__)

@@ -20,12 +20,14 @@
 
 #include "apply.h"
 #include "children.h"
+#include "config_file.h"
 #include "ctlimits.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "notify.h"
 #include "oom.h"
 #include "setup.h"
+#include "startlog.h"
 #include "xmalloc.h"
 
 /* Where the helper programs are: see kube-proxy(8), FILES. */
@@ -116,6 +118,21 @@ usage_error(const char *msg)
 	return KP_EXIT_FAILURE;
 }
 
+/* --write-config-to: upstream writes, logs, and exits 0 before anything */
+static int
+write_config(const struct kp_config *cfg)
+{
+	char err[1024];
+
+	if (config_write_file(cfg, cfg->write_config_to, err,
+	    sizeof(err)) != 0) {
+		log_errorx("%s", err);
+		return KP_EXIT_FAILURE;
+	}
+	log_info("Wrote configuration file=\"%s\"", cfg->write_config_to);
+	return KP_EXIT_OK;
+}
+
 static void
 print_version(void)
 {
@@ -147,6 +164,7 @@ int
 main(int argc, char **argv)
 {
 	static struct supervisor sup;
+	struct config_flags_seen seen;
 	struct event *ev[5];
 	struct log_options lo;
 	enum config_action action;
@@ -158,7 +176,7 @@ main(int argc, char **argv)
 	log_init("supervisor");
 	children_init(&sup);
 	config_defaults(&sup.cfg);
-	if (config_parse_args(&sup.cfg, argc, argv, &action, err,
+	if (config_parse_cmdline(&sup.cfg, argc, argv, &action, &seen, err,
 	    sizeof(err)) != 0)
 		return usage_error(err);
 	if (action == CONFIG_HELP) {
@@ -169,20 +187,27 @@ main(int argc, char **argv)
 		print_version();
 		return KP_EXIT_OK;
 	}
-	if (config_validate(&sup.cfg, err, sizeof(err)) != 0) {
+	/* the flags' logging options until the file is read (spec 1.1) */
+	config_log_options(&sup.cfg, &lo);
+	log_set_options(&lo);
+	startlog_flags(&sup.cfg);
+	if (sup.cfg.config_file[0] != '\0' &&
+	    config_load_file(&sup.cfg, &seen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "Error: %s\n", err);
+		return KP_EXIT_FAILURE;
+	}
+	if (config_validate_flags(&sup.cfg, sup.cfg.config_file[0] == '\0' ?
+	    &seen : NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "Error: invalid configuration: %s\n", err);
 		return KP_EXIT_FAILURE;
 	}
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
-	/* better refused than silently ignored: a file of settings the
-	 * user believes in would not be applied (issue 6 reads it) */
-	if (sup.cfg.config_file[0] != '\0')
-		return usage_error("--config is not implemented yet in this "
-		    "version: give the settings as flags");
+	if (startlog_redirect(&sup.cfg) != 0)
+		return KP_EXIT_FAILURE;
+	startlog_ids(&sup.cfg);
 	if (sup.cfg.write_config_to[0] != '\0')
-		return usage_error("--write-config-to is not implemented yet "
-		    "in this version");
+		return write_config(&sup.cfg);
 	/* --cleanup: the syncer removes our rules and exits; nothing else */
 	sup.cleanup_mode = sup.cfg.cleanup;
 
