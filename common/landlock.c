@@ -134,9 +134,10 @@ landlock_restrict(const struct ll_policy *pol, struct ll_status *st)
 
 	memset(st, 0, sizeof(*st));
 	if ((st->abi = landlock_abi()) == 0) {
-		snprintf(st->why, sizeof(st->why), "not available in this "
-		    "kernel (%s)", errno == EOPNOTSUPP ? "disabled at boot" :
-		    "not built in");
+		/* EPERM: a seccomp filter above us (a systemd unit's) */
+		snprintf(st->why, sizeof(st->why), "not available (%s)",
+		    errno == EOPNOTSUPP ? "disabled at boot" :
+		    errno == ENOSYS ? "not in this kernel" : strerror(errno));
 		return 0;
 	}
 	memset(&ra, 0, sizeof(ra));

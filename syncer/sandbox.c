@@ -30,9 +30,9 @@ static const struct sbx_syscall syncer_syscalls[] = {
 	/* apply.c: posix_spawn() of iptables-restore and friends, the rules
 	 * on a socketpair, the child waited for through a pidfd and killed
 	 * when it overruns */
-	SBX_ALLOW("clone3"), SBX_ALLOW("clone"), SBX_ALLOW("vfork"),
-	SBX_ALLOW("execve"), SBX_ALLOW("socketpair"), SBX_ALLOW("dup2"),
-	SBX_ALLOW("dup3"), SBX_ALLOW("close_range"), SBX_ALLOW("wait4"),
+	SBX_ALLOW("clone3"), SBX_ALLOW("clone"), SBX_ALLOW("execve"),
+	SBX_ALLOW("socketpair"), SBX_ALLOW("dup2"), SBX_ALLOW("close_range"),
+	SBX_ALLOW("wait4"),
 	SBX_ALLOW("pidfd_open"), SBX_ALLOW("kill"), SBX_ALLOW("pipe2"),
 	SBX_ALLOW("rt_sigprocmask"),
 	/* glibc's qsort() asks how much memory there is */
@@ -57,8 +57,7 @@ static const struct sbx_syscall syncer_syscalls[] = {
 	SBX_ALLOW("prlimit64"), SBX_ALLOW("mprotect"), SBX_ALLOW("access"),
 	SBX_ALLOW("openat"), SBX_ALLOW("newfstatat"), SBX_ALLOW("fstat"),
 	SBX_ALLOW("pread64"), SBX_ALLOW("lseek"), SBX_ALLOW("getrandom"),
-	SBX_ALLOW("getuid"), SBX_ALLOW("geteuid"), SBX_ALLOW("getgid"),
-	SBX_ALLOW("getegid"), SBX_ALLOW("futex"),
+	SBX_ALLOW("getuid"), SBX_ALLOW("geteuid"), SBX_ALLOW("futex"),
 	/* isatty(stdin) in the -restore programs; nothing else */
 	SBX_ALLOW_ARG("ioctl", 1, TCGETS),
 	/* iptables-nft: a non-blocking look for netlink errors */
