@@ -154,6 +154,7 @@ struct kp_config {
 	char	syncer_user[CFG_STR_MAX];	/* --privsep-syncer-user */
 	char	healthd_user[CFG_STR_MAX];	/* --privsep-healthd-user */
 	char	iptables_backend[CFG_STR_MAX];	/* --iptables-backend */
+	char	seccomp[CFG_STR_MAX];		/* --privsep-seccomp */
 };
 
 struct log_options;

@@ -362,6 +362,14 @@ const struct cfg_field cfg_fields[] = {
 	  .help = "Which iptables to drive: 'nft' (iptables-nft), 'legacy' "
 	    "(iptables-legacy), or 'auto' to use the one this host's rules "
 	    "are in." },
+	{ .key = "privsep.seccomp", .flag = "privsep-seccomp",
+	  .fl = CFG_NOT_IN_CONFIG,
+	  .type = CFT_STRING, .typename = "string", F(seccomp),
+	  .def = "on",
+	  .help = "The helpers' seccomp allowlists: 'on' (a call outside the "
+	    "list ends the helper, and the supervisor logs which call it "
+	    "was), 'log' (the kernel logs such calls and allows them: for "
+	    "auditing a new system), or 'off'." },
 
 	/* ---- klog's flags (kube-proxy(8), LOGGING) ---- */
 	{ .key = "flags.addDirHeader", .flag = "add_dir_header",

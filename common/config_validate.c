@@ -377,12 +377,19 @@ validate_privsep(const struct kp_config *cfg, char *err, size_t errlen)
 {
 	static const char *const backends[] = { "auto", "nft", "legacy",
 	    NULL };
+	static const char *const seccomp_modes[] = { "on", "log", "off",
+	    NULL };
 	char q[CFG_STR_MAX + 8];
 
 	if (!in_list(cfg->iptables_backend, backends)) {
 		cfg_go_quote(cfg->iptables_backend, q, sizeof(q));
 		return cfg_failf(err, errlen, "--iptables-backend: must be "
 		    "auto, nft or legacy, got %s", q);
+	}
+	if (!in_list(cfg->seccomp, seccomp_modes)) {
+		cfg_go_quote(cfg->seccomp, q, sizeof(q));
+		return cfg_failf(err, errlen, "--privsep-seccomp: must be on, "
+		    "log or off, got %s", q);
 	}
 	if (cfg->watcher_user[0] == '\0')
 		return cfg_failf(err, errlen, "--privsep-watcher-user: must "

@@ -10,5 +10,7 @@
 #define KP_EXIT_FAILURE		1	/* restart with back-off */
 #define KP_EXIT_PEER_LOST	3	/* a link to a peer closed; restart */
 #define KP_EXIT_CONFIG		78	/* EX_CONFIG: do not restart */
+/* a system call outside the seccomp allowlist (128 + SIGSYS); restart */
+#define KP_EXIT_SECCOMP		159
 
 #endif

@@ -16,6 +16,7 @@
 #include "exitcodes.h"
 #include "helper.h"
 #include "log.h"
+#include "sandbox.h"
 
 static int	on_start(struct ipc_link *, struct mp_cur *, int, void *);
 static int	on_peer_link(struct ipc_link *, struct mp_cur *, int, void *);
@@ -188,10 +189,37 @@ on_start(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 		    KP_EXIT_FAILURE);
 		return 0;
 	}
+	if (h->ops->confine(h, h->ctx) != 0) {
+		log_errorx("cannot apply the sandbox; exiting");
+		helper_exit(h, KP_EXIT_FAILURE);
+		return 0;
+	}
 	/* peers only after we are set up: their input is untrusted */
 	for (i = 0; i < 2; i++)
 		attach_peer(h, i, role_peer_fd(h->role, h->peer_role[i]));
 	ipc_send(h->sup, MSG_HELPER_READY, NULL);
+	return 0;
+}
+
+int
+helper_sandbox(struct helper *h, const struct sbx_policy *pol)
+{
+	struct sbx_status st;
+	enum sbx_seccomp mode;
+	struct mp_buf b;
+
+	if (sandbox_mode_parse(h->cfg.seccomp, &mode) != 0)
+		mode = SBX_SECCOMP_ON;	/* validated before; never weaker */
+	if (sandbox_apply(h->role, pol, mode, &st) != 0)
+		return -1;
+	mp_buf_init(&b);
+	mp_put_array(&b, 4);
+	mp_put_u64(&b, st.seccomp);
+	mp_put_u64(&b, (uint64_t)st.nsyscalls);
+	mp_put_u64(&b, (uint64_t)st.landlock.abi);
+	mp_put_bool(&b, st.landlock.enforced);
+	ipc_send(h->sup, MSG_HELPER_SANDBOX, &b);
+	mp_buf_free(&b);
 	return 0;
 }
 
@@ -287,6 +315,8 @@ helper_main(enum kp_role role, const struct helper_ops *ops, void *ctx,
 	check_no_root();
 	signal(SIGPIPE, SIG_IGN);
 
+	if (ops->confine == NULL)
+		fatalx("%s has no sandbox", role_program(role));
 	h.role = role;
 	h.ops = ops;
 	h.ctx = ctx;

@@ -7,7 +7,8 @@
  *   -> prove that root cannot be regained
  *   -> wait for MSG_SUPERVISOR_START (the configuration)
  *   -> the role's start(): open files, listeners, libraries
- *   -> (sandbox: Landlock, seccomp last, once those land)
+ *   -> the role's confine(): Landlock, then seccomp (sandbox.h); the
+ *      supervisor is told the result (MSG_HELPER_SANDBOX)
  *   -> attach the peer links, say hello, report ready
  *   -> event loop until shutdown or the supervisor goes away.
  *
@@ -32,6 +33,11 @@ struct helper;
 struct helper_ops {
 	/* After the configuration arrived, before any peer is attached. */
 	int	(*start)(struct helper *, void *ctx);
+	/*
+	 * After start(), before any peer is attached: lock the process down
+	 * for good, with helper_sandbox().  Required.
+	 */
+	int	(*confine)(struct helper *, void *ctx);
 	/* Handlers for messages from each peer (in role_peers() order). */
 	const struct ipc_handler *peer_handlers[2];
 	/* A link to a peer came up (at start, or after a peer restart). */
@@ -70,6 +76,12 @@ int	 helper_send_supervisor(struct helper *, enum msg_type,
 	    const struct mp_buf *);
 /* The helper's context from inside an ipc handler (arg). */
 void	*helper_ctx(void *arg);
+struct sbx_policy;
+/*
+ * Apply the sandbox in the mode --privsep-seccomp chose and tell the
+ * supervisor how it went.  -1: the helper must not go on.
+ */
+int	 helper_sandbox(struct helper *, const struct sbx_policy *);
 /* Stop the event loop and exit with code. */
 void	 helper_exit(struct helper *, int code);
 

@@ -70,6 +70,9 @@ enum msg_type {
 	MSG_SYNCER_QUEUED,		/* a change is waiting for a sync */
 	MSG_SYNCER_SYNC_RESULT,		/* when, how long, counts, failures */
 	MSG_SYNCER_HC_PORTS,		/* eTP=Local services: port, local endpoints */
+	/* helpers -> supervisor: the sandbox (common/sandbox.h) */
+	MSG_HELPER_SANDBOX,		/* seccomp mode, Landlock ABI, enforced */
+	MSG_HELPER_SECCOMP,		/* syscall nr, audit arch: a trapped call */
 	MSG_TYPE_COUNT
 };
 

@@ -41,4 +41,8 @@ void	 servers_stop(struct healthd *);
 /* The proxier's health now (the /livez rule), for the health checks. */
 bool	 servers_proxier_healthy(void *healthd);
 
+struct helper;
+/* sandbox.c: Landlock and the seccomp allowlist, after start. */
+int	 healthd_confine(struct helper *, void *healthd);
+
 #endif

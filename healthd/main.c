@@ -164,6 +164,7 @@ static const struct ipc_handler watcher_handlers[] = {
 
 static const struct helper_ops healthd_ops = {
 	.start = healthd_start,
+	.confine = healthd_confine,
 	.peer_handlers = { syncer_handlers, watcher_handlers },
 	.stop = healthd_stop,
 };

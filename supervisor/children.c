@@ -13,12 +13,14 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <seccomp.h>
 
 #include "children.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "notify.h"
 #include "oom.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "xmalloc.h"
 
@@ -78,10 +80,64 @@ on_first_sync(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
 	return 0;
 }
 
+/* How a helper's sandbox came out, for the credential log. */
+static int
+on_sandbox(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
+{
+	struct child *ch = arg;
+	uint64_t mode, n, abi;
+	bool on;
+
+	if (!mp_expect_array(c, 4) ||
+	    !mp_read_uint(c, &mode, SBX_SECCOMP_OFF, SBX_SECCOMP_ON) ||
+	    !mp_read_uint(c, &n, 0, 4096) ||
+	    !mp_read_uint(c, &abi, 0, 1024) || !mp_read_bool(c, &on))
+		return -1;
+	ch->sandboxed = true;
+	ch->seccomp_mode = (int)mode;
+	ch->landlock_abi = (int)abi;
+	ch->landlock_on = on;
+	log_debug(1, "%s sandboxed: seccomp %s (%ju calls), Landlock %s",
+	    role_str(ch->role), sandbox_mode_str((enum sbx_seccomp)mode),
+	    (uintmax_t)n, on ? "on" : "off");
+	return 0;
+}
+
+/*
+ * A helper's SIGSYS handler reports the call its filter refused
+ * (common/sandbox.c), then waits for us to hang up before it exits.
+ */
+static int
+on_seccomp(struct ipc_link *l, struct mp_cur *c, int fd, void *arg)
+{
+	struct child *ch = arg;
+	uint64_t nr, arch;
+	char *name;
+
+	if (!mp_expect_array(c, 2) || !mp_read_uint(c, &nr, 0, UINT16_MAX) ||
+	    !mp_read_uint(c, &arch, 0, UINT32_MAX))
+		return -1;
+	name = seccomp_syscall_resolve_num_arch((uint32_t)arch, (int)nr);
+	log_errorx("%s (pid %d) made a system call outside its seccomp "
+	    "allowlist: %s (%ju, arch 0x%jx)", role_str(ch->role),
+	    (int)ch->pid, name != NULL ? name : "unknown", (uintmax_t)nr,
+	    (uintmax_t)arch);
+	free(name);
+	/*
+	 * Hang up: it waits for that, exits with KP_EXIT_SECCOMP, and is
+	 * restarted as any failed helper (child_gone).
+	 */
+	ipc_link_free(l);
+	ch->link = NULL;
+	return 0;
+}
+
 static const struct ipc_handler helper_handlers[] = {
 	{ MSG_HELLO,		ipc_on_hello },
 	{ MSG_HELPER_READY,	on_ready },
 	{ MSG_HELPER_PEER_BAD,	on_peer_bad },
+	{ MSG_HELPER_SANDBOX,	on_sandbox },
+	{ MSG_HELPER_SECCOMP,	on_seccomp },
 	{ MSG_NONE,		NULL }
 };
 
@@ -89,6 +145,8 @@ static const struct ipc_handler syncer_handlers[] = {
 	{ MSG_HELLO,		ipc_on_hello },
 	{ MSG_HELPER_READY,	on_ready },
 	{ MSG_HELPER_PEER_BAD,	on_peer_bad },
+	{ MSG_HELPER_SANDBOX,	on_sandbox },
+	{ MSG_HELPER_SECCOMP,	on_seccomp },
 	{ MSG_SYNCER_FIRST_SYNC, on_first_sync },
 	{ MSG_NONE,		NULL }
 };
@@ -305,6 +363,7 @@ spawn_child(struct supervisor *sup, enum kp_role role)
 	ch->pid = pid;
 	ch->ready = false;
 	ch->stopping = false;
+	ch->sandboxed = false;
 	creds_caps_str(req.creds->caps, caps, sizeof(caps));
 	log_info("started %s: pid %d, uid %d, gid %d, capabilities %s, "
 	    "oom_score_adj %d", role_str(role), (int)pid, (int)req.creds->uid,
@@ -385,7 +444,9 @@ describe_exit(struct child *ch, int status, char *buf, size_t len)
 	uint64_t now;
 
 	if (WIFEXITED(status)) {
-		snprintf(buf, len, "exited with code %d", WEXITSTATUS(status));
+		snprintf(buf, len, "exited with code %d%s", WEXITSTATUS(status),
+		    WEXITSTATUS(status) == KP_EXIT_SECCOMP ? " (a system call "
+		    "outside its seccomp allowlist)" : "");
 		return;
 	}
 	if (!WIFSIGNALED(status)) {
@@ -398,6 +459,10 @@ describe_exit(struct child *ch, int status, char *buf, size_t len)
 		    "killer took it (oom_kill count %" PRIu64 " -> %" PRIu64 ")",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)),
 		    ch->oom_kills_at_start, now);
+	else if (WTERMSIG(status) == SIGSYS)
+		snprintf(buf, len, "killed by signal %d (%s): its seccomp "
+		    "filter refused a system call (the kernel's log names it)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		snprintf(buf, len, "killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));

@@ -50,6 +50,11 @@ struct child {
 	struct timespec	 started;
 	uint64_t	 oom_kills_at_start;
 	struct event	*restart_ev;
+	/* its sandbox, as it reported it (MSG_HELPER_SANDBOX) */
+	bool		 sandboxed;
+	int		 seccomp_mode;	/* enum sbx_seccomp */
+	int		 landlock_abi;	/* 0: the kernel has none */
+	bool		 landlock_on;
 };
 
 struct supervisor {
@@ -82,7 +87,10 @@ void	 children_shutdown(struct supervisor *, int exit_code);
 void	 children_restart(struct supervisor *, enum kp_role, const char *why);
 /* True when every helper is running and has reported ready. */
 bool	 children_all_ready(const struct supervisor *);
-/* Log each process's uid, gid, capabilities, no-new-privs, seccomp. */
+/*
+ * Log each process's uid, gid, capabilities, no-new-privs, seccomp, and
+ * the Landlock status each helper reported.
+ */
 void	 children_log_credentials(const struct supervisor *);
 
 #endif

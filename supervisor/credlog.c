@@ -10,15 +10,40 @@
 
 #include "children.h"
 #include "log.h"
+#include "sandbox.h"
 
 static const char *const keys[] = {
 	"Uid", "Gid", "Groups", "CapPrm", "CapEff", "CapBnd", "CapAmb",
-	"NoNewPrivs", "Seccomp", NULL
+	"NoNewPrivs", "Seccomp", "Seccomp_filters", NULL
 };
 
+/* What the helper reported of its sandbox; /proc has no Landlock field. */
 static void
-log_one(const char *who, pid_t pid)
+sandbox_str(const struct child *ch, char *buf, size_t len)
 {
+	if (ch == NULL) {
+		snprintf(buf, len, "not sandboxed (supervisor)");
+		return;
+	}
+	if (!ch->sandboxed) {
+		snprintf(buf, len, "not reported yet");
+		return;
+	}
+	if (ch->landlock_on)
+		snprintf(buf, len, "seccomp %s; Landlock ABI %d, enforced",
+		    sandbox_mode_str((enum sbx_seccomp)ch->seccomp_mode),
+		    ch->landlock_abi);
+	else
+		snprintf(buf, len, "seccomp %s; Landlock not enforced (%s)",
+		    sandbox_mode_str((enum sbx_seccomp)ch->seccomp_mode),
+		    ch->landlock_abi == 0 ? "not in this kernel" : "failed");
+}
+
+static void
+log_one(const char *who, pid_t pid, const struct child *ch)
+{
+	char sb[128];
+
 	char path[64], line[256], out[1024];
 	size_t n = 0, kl;
 	FILE *f;
@@ -45,7 +70,9 @@ log_one(const char *who, pid_t pid)
 		}
 	}
 	fclose(f);
-	log_info("credentials of %s (pid %d): %s", who, (int)pid, out);
+	sandbox_str(ch, sb, sizeof(sb));
+	log_info("credentials of %s (pid %d): %s; sandbox: %s", who, (int)pid,
+	    out, sb);
 }
 
 void
@@ -53,8 +80,9 @@ children_log_credentials(const struct supervisor *sup)
 {
 	enum kp_role r;
 
-	log_one("supervisor", getpid());
+	log_one("supervisor", getpid(), NULL);
 	for (r = ROLE_WATCHER; r < ROLE_COUNT; r++)
 		if (sup->child[r].pid > 0)
-			log_one(role_str(r), sup->child[r].pid);
+			log_one(role_str(r), sup->child[r].pid,
+			    &sup->child[r]);
 }

@@ -332,6 +332,7 @@ syncer_stop(struct helper *h, void *ctx)
 
 static const struct helper_ops syncer_ops = {
 	.start = syncer_start,
+	.confine = syncer_confine,
 	.peer_handlers = { watcher_handlers, ipc_hello_only },
 	.peer_up = syncer_peer_up,
 	.peer_down = syncer_peer_down,

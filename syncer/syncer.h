@@ -55,6 +55,9 @@ int	 program_detect_families(struct syncer *);
 int	 program_sync(bool full, void *syncer);
 void	 program_free(struct syncer *);
 
+/* sandbox.c: Landlock and the seccomp allowlist, after start */
+int	 syncer_confine(struct helper *, void *syncer);
+
 /* canary.c: every sync period, as upstream's iptables Monitor (2.19) */
 int	 canary_start(struct syncer *);
 void	 canary_stop(struct syncer *);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "confine.h"
 #include "decode.h"
 #include "exitcodes.h"
 #include "helper.h"
@@ -113,6 +114,14 @@ watcher_start(struct helper *h, void *ctx)
 	return 0;
 }
 
+static int
+watcher_confine(struct helper *h, void *ctx)
+{
+	struct watcher *w = ctx;
+
+	return watcher_sandbox(h, &w->ep);
+}
+
 static void
 watcher_peer_up(struct helper *h, enum kp_role peer, void *ctx)
 {
@@ -137,6 +146,7 @@ watcher_stop(struct helper *h, void *ctx)
 
 static const struct helper_ops watcher_ops = {
 	.start = watcher_start,
+	.confine = watcher_confine,
 	.peer_handlers = { ipc_hello_only, ipc_hello_only },
 	.peer_up = watcher_peer_up,
 	.stop = watcher_stop,
