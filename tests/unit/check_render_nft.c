@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "model.h"
@@ -510,6 +511,70 @@ START_TEST(test_partial)
 }
 END_TEST
 
+/*
+ * 10,000 Services of 10 endpoints: the counts, and the time to render
+ * (printed).  With KP_NFT_DUMP=path the script is written there, for
+ * timing nft -f by hand (DESIGN.md, nftables mode).
+ */
+START_TEST(test_large)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct nft_render_state rs;
+	struct nft_names now;
+	struct kp_service s;
+	struct tep e[10];
+	struct timespec t0, t1;
+	char ips[10][20], name[32], cip[20];
+	const char *dump = getenv("KP_NFT_DUMP");
+	FILE *f;
+	int i, j;
+
+	memset(&now, 0, sizeof(now));
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "svc-%d", i);
+		snprintf(cip, sizeof(cip), "10.96.%d.%d", i / 250,
+		    i % 250 + 1);
+		add_svc(&st, svc_new(&s, "default", name, KP_SVC_CLUSTERIP,
+		    cip, NULL, P_HTTP, 1));
+		for (j = 0; j < 10; j++) {
+			snprintf(ips[j], sizeof(ips[j]), "10.%d.%d.%d",
+			    100 + j, i / 250, i % 250 + 1);
+			memset(&e[j], 0, sizeof(e[j]));
+			e[j].ip = ips[j];
+			e[j].node = j == 0 ? "node-b" : "node-a";
+		}
+		add_slice(&st, "default", name, name, KP_AF_INET, EP_HTTP,
+		    1, e, 10);
+	}
+	nft_render_state_init(&rs);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &now, &cnt), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("render_nft: 10,000 services x 10 endpoints: %.1f ms, "
+	    "%zu bytes\n", (t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e6, rs.out.len);
+	ck_assert_uint_eq(cnt.nat_chains, 14 + 10000);
+	/* 21 fixed; per service: masquerade + 10 endpoints */
+	ck_assert_uint_eq(cnt.nat_rules, 21 + 10000 * 11);
+	/* service-ips and hairpin-endpoints */
+	ck_assert_uint_eq(cnt.filter_rules, 10000 + 100000);
+	ck_assert_uint_eq(now.n, 10000);
+	if (dump != NULL && (f = fopen(dump, "w")) != NULL) {
+		fwrite(rs.out.data, 1, rs.out.len, f);
+		fclose(f);
+	}
+	nft_render_state_free(&rs);
+	nft_names_free(&now);
+	store_free(&st);
+}
+END_TEST
+
 static Suite *
 render_nft_suite(void)
 {
@@ -522,6 +587,7 @@ render_nft_suite(void)
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_partial);
+	tcase_add_test(tc, test_large);
 	suite_add_tcase(s, tc);
 	return s;
 }
