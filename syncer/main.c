@@ -276,7 +276,13 @@ syncer_start(struct helper *h, void *ctx)
 		helper_exit(h, cleanup(s) == 0 ? KP_EXIT_OK : KP_EXIT_FAILURE);
 		return 0;
 	}
-	if (sysctl_setup(&h->cfg) != 0) {
+	/* upstream's nftables mode: no localhost NodePorts, so no
+	 * route_localnet, and no iptables canary */
+	s->nft_mode = strcmp(h->cfg.mode, "nftables") == 0;
+	if (s->nft_mode)
+		log_info("proxy mode: nftables (table kube-proxy, through "
+		    "libnftables)");
+	if (sysctl_setup(&h->cfg, !s->nft_mode) != 0) {
 		helper_exit(h, KP_EXIT_FAILURE);
 		return -1;
 	}
@@ -285,10 +291,11 @@ syncer_start(struct helper *h, void *ctx)
 		return -1;
 	}
 	render_state_init(&s->rs);
+	nft_render_state_init(&s->nrs);
 	report_init(&s->report, h);
 	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
 	    h->cfg.iptables.sync_period, program_sync, s);
-	if (canary_start(s) != 0)
+	if (!s->nft_mode && canary_start(s) != 0)
 		log_warnx("cannot start the canary timer");
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "apply_nft.h"
 #include "conntrack.h"
 #include "helper.h"
 #include "jumps.h"
@@ -53,14 +54,20 @@ program_detect_families(struct syncer *s)
 		primary = 1;
 	for (i = 0; i < 2; i++) {
 		memset(&res, 0, sizeof(res));
-		s->fam[i].enabled = apply_iptables(&s->actx, s->fam[i].af,
-		    probe, &res) == 0;
+		/* nftables mode: a dry run of adding our table */
+		if (s->nft_mode)
+			s->fam[i].enabled = apply_nft_probe(s->fam[i].af,
+			    &res) == 0;
+		else
+			s->fam[i].enabled = apply_iptables(&s->actx,
+			    s->fam[i].af, probe, &res) == 0;
 		if (!s->fam[i].enabled)
 			log_info("%s: not programmed: %s", s->fam[i].name,
 			    res.err[0] != '\0' ? res.err : "iptables fails");
 	}
 	if (!s->fam[0].enabled && !s->fam[1].enabled) {
-		log_warnx("iptables is not available on this host");
+		log_warnx("%s is not available on this host",
+		    s->nft_mode ? "nftables" : "iptables");
 		return -1;
 	}
 	if (!s->fam[primary].enabled) {
@@ -79,8 +86,11 @@ program_free(struct syncer *s)
 {
 	size_t i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		chainset_free(&s->fam[i].chains);
+		nft_names_free(&s->fam[i].nft_written);
+	}
+	nft_render_state_free(&s->nrs);
 }
 
 static bool
@@ -129,6 +139,53 @@ seed_chains(struct syncer *s, struct sync_family *f)
 	free(saved);
 }
 
+static void
+reconcile_conntrack(struct syncer *s, struct sync_family *f)
+{
+	struct ct_result ctr;
+
+	if (ct_reconcile(&s->store, f->kpf, &ctr) != 0)
+		log_warnx("%s conntrack: %s", f->name, strerror(ctr.error));
+	if (ctr.deleted > 0)
+		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
+		    "flows deleted (of %zu, %s)", ctr.deleted, ctr.examined,
+		    f->name);
+}
+
+/*
+ * nftables mode: render, one transaction, conntrack.  What was written
+ * is kept only once the kernel took it; after a failure nothing is
+ * assumed and the next sync rebuilds the table.
+ */
+static int
+sync_family_nft(struct syncer *s, struct sync_family *f,
+    const struct render_params *p, struct render_counts *cnt,
+    struct apply_result *res)
+{
+	struct nft_names now;
+
+	memset(&now, 0, sizeof(now));
+	if (render_nft(&s->nrs, &s->store, p, f->nft_known ?
+	    &f->nft_written : NULL, &now, cnt) != 0) {
+		snprintf(res->err, sizeof(res->err), "cannot render the rules");
+		nft_names_free(&now);
+		return -1;
+	}
+	if (apply_nft(s->nrs.out.data, res) != 0) {
+		f->nft_known = false;
+		nft_names_free(&now);
+		if (res->line_text[0] != '\0')
+			log_warnx("%s: nftables refused line %ld: %s", f->name,
+			    res->line, res->line_text);
+		return -1;
+	}
+	nft_names_swap(&f->nft_written, &now);
+	nft_names_free(&now);
+	f->nft_known = true;
+	reconcile_conntrack(s, f);
+	return 0;
+}
+
 /* One family: render, jumps (full only), restore, conntrack. */
 static int
 sync_family(struct syncer *s, struct sync_family *f, bool full,
@@ -136,10 +193,9 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 {
 	struct kp_ip ips[NODEIPS_MAX], bind;
 	struct render_params p;
-	struct ct_result ctr;
 	size_t nips = 0;
 
-	if (!f->seeded)
+	if (!f->seeded && !s->nft_mode)
 		seed_chains(s, f);
 	memset(&p, 0, sizeof(p));
 	p.node_name = s->node;
@@ -167,6 +223,8 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 			p.node_ip = bind;
 	} else if (s->store.have_node && s->store.node.ip.family == f->kpf)
 		p.node_ip = s->store.node.ip;
+	if (s->nft_mode)
+		return sync_family_nft(s, f, &p, cnt, res);
 	if (render_iptables(&s->rs, &s->store, &p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
 		return -1;
@@ -177,12 +235,7 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 	    res) != 0)
 		return -1;
 	chainset_update(&f->chains, s->rs.out.data, s->rs.out.len);
-	if (ct_reconcile(&s->store, f->kpf, &ctr) != 0)
-		log_warnx("%s conntrack: %s", f->name, strerror(ctr.error));
-	if (ctr.deleted > 0)
-		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
-		    "flows deleted (of %zu, %s)", ctr.deleted, ctr.examined,
-		    f->name);
+	reconcile_conntrack(s, f);
 	return 0;
 }
 
@@ -225,12 +278,22 @@ program_sync(bool full, void *arg)
 		} else {
 			ms = ms_since(&t0);
 			rep.ok = true;
-			log_info("audit: CAP_NET_ADMIN: %s sync: %s of %zu nat "
-			    "chains, %zu nat rules, %zu filter rules, %zu "
-			    "stale chains deleted: ok in %.1f ms",
-			    full ? "full" : "partial", f->restore,
-			    cnt.nat_chains, cnt.nat_rules, cnt.filter_rules,
-			    cnt.deleted_chains, ms);
+			if (s->nft_mode)
+				log_info("audit: CAP_NET_ADMIN: %s sync: "
+				    "nftables table %s kube-proxy: %zu chains "
+				    "written (%zu kept), %zu rules, %zu "
+				    "elements, %zu stale deleted: ok in %.1f "
+				    "ms", full ? "full" : "partial", f->kpf ==
+				    KP_AF_INET ? "ip" : "ip6", cnt.nat_chains,
+				    cnt.nat_chains_skipped, cnt.nat_rules,
+				    cnt.filter_rules, cnt.deleted_chains, ms);
+			else
+				log_info("audit: CAP_NET_ADMIN: %s sync: %s of "
+				    "%zu nat chains, %zu nat rules, %zu filter "
+				    "rules, %zu stale chains deleted: ok in "
+				    "%.1f ms", full ? "full" : "partial",
+				    f->restore, cnt.nat_chains, cnt.nat_rules,
+				    cnt.filter_rules, cnt.deleted_chains, ms);
 		}
 		rep.duration = (uint64_t)(ms * 1e6);
 		report_sync(&s->report, &rep);

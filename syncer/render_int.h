@@ -111,6 +111,9 @@ void	 render_categorize(struct render_ctx *, const struct rsp *,
 	    size_t *nlocal, bool *has_endpoints);
 const char *render_sep_name(struct rep *, const char *spn, const char *proto);
 
+/* render_iptables.c: the first CIDR of the family in a comma list */
+bool	 render_first_cidr(const char *list, int family, struct kp_cidr *);
+
 /* render_service.c */
 void	 render_service_port(struct render_ctx *, const struct rsp *);
 const char *render_proto_str(unsigned);

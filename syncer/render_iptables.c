@@ -101,6 +101,13 @@ first_cidr(const char *list, int family, struct kp_cidr *out)
 	return false;
 }
 
+/* For render_nft.c, which has its own detector syntax. */
+bool
+render_first_cidr(const char *list, int family, struct kp_cidr *out)
+{
+	return first_cidr(list, family, out);
+}
+
 /* LocalTrafficDetector (spec 1.12). */
 static void
 detector_init(struct render_ctx *c)

@@ -13,6 +13,7 @@
 #include "keyset.h"
 #include "model.h"
 #include "render_iptables.h"
+#include "render_nft.h"
 #include "report.h"
 #include "store.h"
 
@@ -31,6 +32,10 @@ struct sync_family {
 	bool		 seeded;	/* chains read back once at start */
 	/* our per-service nat chains in the kernel, as we wrote them */
 	struct chainset	 chains;
+	/* nftables mode: what the last sync wrote; nft_known false: not
+	 * known (start, failed sync), the next sync rebuilds the table */
+	struct nft_names nft_written;
+	bool		 nft_known;
 };
 
 struct syncer {
@@ -38,6 +43,8 @@ struct syncer {
 	struct store		 store;
 	struct sync_runner	*runner;
 	struct render_state	 rs;
+	bool			 nft_mode;	/* --proxy-mode=nftables */
+	struct nft_render_state	 nrs;
 	struct apply_ctx	 actx;
 	char			 node[KP_NAME_MAX + 1];
 	bool			 synced_once;

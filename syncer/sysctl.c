@@ -76,12 +76,13 @@ nodeports_on_loopback(const struct kp_config *cfg)
 }
 
 int
-sysctl_setup(const struct kp_config *cfg)
+sysctl_setup(const struct kp_config *cfg, bool localnet)
 {
 	int v;
 
 	/* upstream 2.13: localhost NodePorts need route_localnet, fatally */
-	if (cfg->iptables.localhost_node_ports && nodeports_on_loopback(cfg) &&
+	if (localnet && cfg->iptables.localhost_node_ports &&
+	    nodeports_on_loopback(cfg) &&
 	    ensure(ROUTE_LOCALNET, 1) != 0)
 		return -1;
 	if (read_int(BRIDGE_NF, &v) == 0 && v != 1)

@@ -6,9 +6,14 @@
 #ifndef KP_SYSCTL_H
 #define KP_SYSCTL_H
 
+#include <stdbool.h>
+
 #include "config.h"
 
-/* route_localnet for localhost NodePorts; the bridge-nf check. */
-int	 sysctl_setup(const struct kp_config *);
+/*
+ * route_localnet for localhost NodePorts (unless localnet is false: the
+ * nftables mode has none); the bridge-nf check.
+ */
+int	 sysctl_setup(const struct kp_config *, bool localnet);
 
 #endif

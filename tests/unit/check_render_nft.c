@@ -1,0 +1,601 @@
+/*
+ * check_render_nft.c: the nftables mode's script (render_nft.c):
+ * upstream's name hashes, and golden scripts for small clusters built by
+ * hand (tests/fixtures/render-nft/).  Each golden was applied with
+ * nft -f in a scratch network namespace when it was written;
+ * tests/integration/nft.sh applies the real thing and sends packets
+ * through it.  The builders are check_render.c's.
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "model.h"
+#include "render_nft.h"
+#include "store.h"
+#include "unit.h"
+
+/* ---------------------------------------------------------- builders */
+
+struct tport {
+	const char	*name;
+	unsigned	 proto;
+	uint16_t	 port;
+	uint16_t	 node_port;
+};
+
+struct tep {
+	const char	*ip;
+	const char	*node;
+	bool		 not_ready;	/* ready unless set */
+	bool		 not_serving;
+	bool		 terminating;
+	const char	*hint;		/* one zone hint, or NULL */
+	const char	*hint2;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* A Service; ip lists are NULL-terminated. */
+static struct kp_service *
+svc_new(struct kp_service *s, const char *ns, const char *name,
+    unsigned type, const char *cip, const char *cip2,
+    const struct tport *ports, size_t nports)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->namespace, sizeof(s->namespace), "%s", ns);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->type = type;
+	if (cip != NULL)
+		ck_assert_int_eq(ip_parse(cip, &s->cluster_ips[s->n_cluster_ips++]),
+		    0);
+	if (cip2 != NULL)
+		ck_assert_int_eq(ip_parse(cip2, &s->cluster_ips[s->n_cluster_ips++]),
+		    0);
+	s->n_ports = nports;
+	s->ports = calloc(nports, sizeof(*s->ports));
+	for (i = 0; i < nports; i++) {
+		snprintf(s->ports[i].name, sizeof(s->ports[i].name), "%s",
+		    ports[i].name);
+		s->ports[i].protocol = ports[i].proto;
+		s->ports[i].port = ports[i].port;
+		s->ports[i].node_port = ports[i].node_port;
+	}
+	return s;
+}
+
+static void
+svc_ips(struct kp_ip **v, uint16_t *n, const char *const *ips)
+{
+	size_t i, k;
+
+	for (k = 0; ips[k] != NULL; k++)
+		;
+	*n = k;
+	*v = calloc(k, sizeof(**v));
+	for (i = 0; i < k; i++)
+		ck_assert_int_eq(ip_parse(ips[i], &(*v)[i]), 0);
+}
+
+static void
+svc_ranges(struct kp_service *s, const char *const *r)
+{
+	size_t i, k;
+
+	for (k = 0; r[k] != NULL; k++)
+		;
+	s->n_source_ranges = k;
+	s->source_ranges = calloc(k, sizeof(*s->source_ranges));
+	for (i = 0; i < k; i++)
+		ck_assert_int_eq(cidr_parse(r[i], &s->source_ranges[i]), 0);
+}
+
+static void
+add_svc(struct store *st, struct kp_service *s)
+{
+	store_service_upsert(st, s);
+}
+
+/* A slice with ports (name, proto, port) and endpoints. */
+static void
+add_slice(struct store *st, const char *ns, const char *svc,
+    const char *name, int family, const struct tport *ports, size_t nports,
+    const struct tep *eps, size_t neps)
+{
+	struct kp_slice sl;
+	size_t i;
+
+	memset(&sl, 0, sizeof(sl));
+	snprintf(sl.namespace, sizeof(sl.namespace), "%s", ns);
+	snprintf(sl.service, sizeof(sl.service), "%s", svc);
+	snprintf(sl.name, sizeof(sl.name), "%s", name);
+	sl.family = family;
+	sl.n_ports = nports;
+	sl.ports = calloc(nports ? nports : 1, sizeof(*sl.ports));
+	for (i = 0; i < nports; i++) {
+		snprintf(sl.ports[i].name, sizeof(sl.ports[i].name), "%s",
+		    ports[i].name);
+		sl.ports[i].protocol = ports[i].proto;
+		sl.ports[i].port = ports[i].port;
+	}
+	sl.n_endpoints = neps;
+	sl.endpoints = calloc(neps ? neps : 1, sizeof(*sl.endpoints));
+	for (i = 0; i < neps; i++) {
+		struct kp_endpoint *e = &sl.endpoints[i];
+
+		ck_assert_int_eq(ip_parse(eps[i].ip, &e->addr), 0);
+		e->ready = !eps[i].not_ready;
+		e->serving = !eps[i].not_serving;
+		e->terminating = eps[i].terminating;
+		e->node_name = dup_or_null(eps[i].node);
+		if (eps[i].hint != NULL) {
+			e->n_hints = eps[i].hint2 != NULL ? 2 : 1;
+			e->hints = calloc(e->n_hints, sizeof(*e->hints));
+			e->hints[0] = strdup(eps[i].hint);
+			if (eps[i].hint2 != NULL)
+				e->hints[1] = strdup(eps[i].hint2);
+		}
+	}
+	store_slice_upsert(st, &sl);
+}
+
+/* Spec 2.21's setup. */
+static void
+example_cfg(struct kp_config *cfg)
+{
+	config_defaults(cfg);
+	snprintf(cfg->cluster_cidr, sizeof(cfg->cluster_cidr),
+	    "10.244.0.0/16");
+	snprintf(cfg->detect_local_mode, sizeof(cfg->detect_local_mode),
+	    "ClusterCIDR");
+}
+
+static void
+example_params(struct render_params *p, const struct kp_config *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	p->node_name = "node-b";
+	p->family = KP_AF_INET;
+	p->cfg = cfg;
+	p->random_fully = true;
+	ip_parse("192.168.0.2", &p->node_ip);
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, n + 1);
+	if (fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Compare with tests/fixtures/render-nft/<name>.nft; on a mismatch the
+ * output goes to /tmp/render-nft-<name>.nft for a diff.
+ */
+static void
+golden(const char *name, const struct render_buf *out)
+{
+	char path[1024], got[1024];
+	char *want;
+	FILE *f;
+	int same;
+
+	snprintf(path, sizeof(path), "%s/render-nft/%s.nft", FIXTURES_DIR,
+	    name);
+	want = read_file(path);
+	same = want != NULL && strlen(want) == out->len &&
+	    memcmp(want, out->data, out->len) == 0;
+	snprintf(got, sizeof(got), "/tmp/render-nft-%s.nft", name);
+	if (!same && (f = fopen(got, "w")) != NULL) {
+		fwrite(out->data, 1, out->len, f);
+		fclose(f);
+	}
+	free(want);
+	ck_assert_msg(same, "%s differs from golden %s (see %s)", name, path,
+	    got);
+}
+
+/* Render (a first sync: prev NULL), compare, render again: same bytes. */
+static void
+render_golden(const char *name, const struct store *st,
+    const struct render_params *p, struct render_counts *cnt)
+{
+	struct nft_render_state rs;
+	struct nft_names now;
+
+	memset(&now, 0, sizeof(now));
+	nft_render_state_init(&rs);
+	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
+	golden(name, &rs.out);
+	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
+	golden(name, &rs.out);
+	ck_assert_uint_eq(strlen(rs.out.data), rs.out.len);
+	nft_render_state_free(&rs);
+	nft_names_free(&now);
+}
+
+static const struct tport P_HTTP[] = { { "http", KP_PROTO_TCP, 80, 0 } };
+static const struct tport EP_HTTP[] = { { "http", KP_PROTO_TCP, 8080, 0 } };
+
+/* ------------------------------------------------------------ names */
+
+/* upstream's own test vectors (pkg/proxy/nftables proxier_test.go) */
+START_TEST(test_names)
+{
+	char n[NFT_NAME_MAX], long_ns[64], long_name[64], long_port[16];
+
+	nft_name_port("ns1", "svc1", "tcp", "p80", n);
+	ck_assert_str_eq(n, "ULMVA6XW-ns1/svc1/tcp/p80");
+	nft_name_endpoint("ns1", "svc1", "tcp", "p80", "10.180.0.1", 80, n);
+	ck_assert_str_eq(n, "5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80");
+	/* IPv6: no ':' in a name */
+	nft_name_endpoint("ns1", "svc1", "tcp", "p80", "fd00::1", 80, n);
+	ck_assert_ptr_null(strchr(n, ':'));
+	ck_assert_ptr_nonnull(strstr(n, "__fd00..1/80"));
+	/* the longest names still fit with a prefix */
+	memset(long_ns, 'n', 63);
+	long_ns[63] = '\0';
+	memset(long_name, 's', 63);
+	long_name[63] = '\0';
+	memset(long_port, 'p', 15);
+	long_port[15] = '\0';
+	nft_name_endpoint(long_ns, long_name, "sctp", long_port,
+	    "fd00:1:2:3:4:5:6:7", 65535, n);
+	ck_assert_uint_lt(strlen("affinity-") + strlen(n), NFT_NAME_MAX);
+}
+END_TEST
+
+/* ---------------------------------------------------- golden tests */
+
+/* Spec 2.21's cluster: a ClusterIP, an eTP=Local NodePort. */
+START_TEST(test_example)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct kp_service s;
+	static const struct tport np[] = {
+		{ "http", KP_PROTO_TCP, 80, 30080 } };
+	static const struct tep web[] = {
+		{ "10.244.1.5", "node-a" }, { "10.244.2.7", "node-b" } };
+	static const struct tep npl[] = {
+		{ "10.244.1.9", "node-a" }, { "10.244.2.3", "node-b" } };
+
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+	add_svc(&st, svc_new(&s, "default", "web", KP_SVC_CLUSTERIP,
+	    "10.96.0.10", NULL, P_HTTP, 1));
+	add_slice(&st, "default", "web", "web-abc", KP_AF_INET, EP_HTTP, 1,
+	    web, 2);
+	svc_new(&s, "default", "np-local", KP_SVC_NODEPORT, "10.96.0.20",
+	    NULL, np, 1);
+	s.etp_local = true;
+	add_svc(&st, &s);
+	add_slice(&st, "default", "np-local", "np-local-abc", KP_AF_INET,
+	    EP_HTTP, 1, npl, 2);
+	render_golden("example", &st, &p, &cnt);
+	/* 14 fixed chains; web: service; np-local: external, service,
+	 * local */
+	ck_assert_int_eq(cnt.nat_chains, 14 + 4);
+	ck_assert_int_eq(cnt.service_ports, 2);
+	ck_assert_int_eq(cnt.endpoints, 4);
+	store_free(&st);
+}
+END_TEST
+
+/*
+ * Every other feature, one service each: no endpoints (reject on the
+ * cluster, external and LB IP and the node port), ClientIP affinity,
+ * an eTP=Local LB with source ranges holding the node IP, one without
+ * a local endpoint (drops), iTP=Local without a local endpoint, UDP.
+ */
+START_TEST(test_features)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct kp_service s;
+	static const struct tport dns[] = { { "", KP_PROTO_UDP, 53, 30053 } };
+	static const struct tport np[] = { { "web", KP_PROTO_TCP, 80, 30001 } };
+	static const struct tport npe[] = { { "web", KP_PROTO_TCP, 8080, 0 } };
+	static const struct tport lb[] = {
+		{ "https", KP_PROTO_TCP, 443, 31443 } };
+	static const struct tport lb2[] = {
+		{ "https", KP_PROTO_TCP, 443, 31444 } };
+	static const struct tport lbe[] = {
+		{ "https", KP_PROTO_TCP, 8443, 0 } };
+	static const char *const eips[] = { "203.0.113.7", NULL };
+	static const char *const lbips[] = { "198.51.100.1", NULL };
+	static const char *const lbips2[] = { "1.2.3.4", NULL };
+	static const char *const ranges[] = { "192.168.0.0/16",
+	    "203.0.113.0/24", NULL };
+	static const struct tep notready[] = {
+		{ "10.244.1.5", "node-a", .not_ready = true } };
+	static const struct tep aff[] = {
+		{ "10.244.0.2", "node-a" }, { "10.244.0.3", "node-c" } };
+	static const struct tep lbl[] = {
+		{ "10.244.1.9", "node-a" }, { "10.244.2.3", "node-b" } };
+	static const struct tep far[] = { { "10.244.1.8", "node-a" } };
+
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+
+	svc_new(&s, "ns", "dns", KP_SVC_LOADBALANCER, "10.96.0.53", NULL,
+	    dns, 1);
+	svc_ips(&s.external_ips, &s.n_external_ips, eips);
+	svc_ips(&s.lb_ips, &s.n_lb_ips, lbips);
+	add_svc(&st, &s);
+	add_slice(&st, "ns", "dns", "dns-1", KP_AF_INET, dns, 1, notready, 1);
+
+	svc_new(&s, "prod", "shop", KP_SVC_NODEPORT, "10.96.5.5", NULL, np,
+	    1);
+	s.affinity = KP_AFFINITY_CLIENTIP;
+	s.affinity_timeout = 10800;
+	add_svc(&st, &s);
+	add_slice(&st, "prod", "shop", "shop-1", KP_AF_INET, npe, 1, aff, 2);
+
+	svc_new(&s, "default", "lb", KP_SVC_LOADBALANCER, "10.96.0.30", NULL,
+	    lb, 1);
+	s.etp_local = true;
+	s.hc_node_port = 30000;
+	svc_ips(&s.lb_ips, &s.n_lb_ips, lbips2);
+	svc_ranges(&s, ranges);
+	add_svc(&st, &s);
+	add_slice(&st, "default", "lb", "lb-1", KP_AF_INET, lbe, 1, lbl, 2);
+
+	svc_new(&s, "default", "lb-far", KP_SVC_LOADBALANCER, "10.96.0.31",
+	    NULL, lb2, 1);
+	s.etp_local = true;
+	svc_ips(&s.lb_ips, &s.n_lb_ips, lbips);
+	add_svc(&st, &s);
+	add_slice(&st, "default", "lb-far", "lb-far-1", KP_AF_INET, lbe, 1,
+	    far, 1);
+
+	svc_new(&s, "default", "itp", KP_SVC_CLUSTERIP, "10.96.0.40", NULL,
+	    P_HTTP, 1);
+	s.itp_local = true;
+	add_svc(&st, &s);
+	add_slice(&st, "default", "itp", "itp-1", KP_AF_INET, EP_HTTP, 1, far,
+	    1);
+
+	render_golden("features", &st, &p, &cnt);
+	ck_assert_int_eq(cnt.no_local_external, 1);
+	ck_assert_int_eq(cnt.no_local_internal, 1);
+	store_free(&st);
+}
+END_TEST
+
+/* IPv6, specific nodePortAddresses, InterfaceNamePrefix detection. */
+START_TEST(test_ipv6)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct kp_service s;
+	struct kp_ip ips[2];
+	static const struct tport np[] = {
+		{ "http", KP_PROTO_TCP, 80, 30080 } };
+	static const struct tep e[] = {
+		{ "fd00:10:244::5", "node-a" }, { "fd00:10:244::6", "node-b" } };
+
+	store_init(&st);
+	example_cfg(&cfg);
+	snprintf(cfg.detect_local_mode, sizeof(cfg.detect_local_mode),
+	    "InterfaceNamePrefix");
+	snprintf(cfg.detect_local.interface_name_prefix,
+	    sizeof(cfg.detect_local.interface_name_prefix), "veth");
+	cfg.node_port_addresses.n = 1;
+	snprintf(cfg.node_port_addresses.v[0],
+	    sizeof(cfg.node_port_addresses.v[0]), "fd00:1::/64");
+	example_params(&p, &cfg);
+	p.family = KP_AF_INET6;
+	ip_parse("fd00:1::2", &ips[0]);
+	ip_parse("::1", &ips[1]);
+	p.nodeport_ips = ips;
+	p.n_nodeport_ips = 2;
+	svc_new(&s, "default", "web6", KP_SVC_NODEPORT, "10.96.0.60",
+	    "fd00:96::60", np, 1);
+	add_svc(&st, &s);
+	add_slice(&st, "default", "web6", "web6-1", KP_AF_INET6, EP_HTTP, 1,
+	    e, 2);
+	render_golden("ipv6", &st, &p, &cnt);
+	store_free(&st);
+}
+END_TEST
+
+static bool
+changed_only_b(const char *ns, const char *name, void *arg)
+{
+	(void)arg;
+	return strcmp(ns, "default") == 0 && strcmp(name, "b") == 0;
+}
+
+/*
+ * Syncs after the first: with what the last one wrote, the table is not
+ * deleted; a partial sync rewrites the maps, the fixed chains and the
+ * changed Service's chains only, and deletes what is no longer used
+ * (service c gone, b's removed endpoint's affinity set).
+ */
+START_TEST(test_partial)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct kp_service s;
+	struct nft_render_state rs;
+	struct nft_names prev, now;
+	struct kp_key key;
+	static const struct tep two[] = {
+		{ "10.244.1.5", "node-a" }, { "10.244.2.7", "node-b" } };
+	static const struct tep one[] = { { "10.244.2.7", "node-b" } };
+
+	memset(&prev, 0, sizeof(prev));
+	memset(&now, 0, sizeof(now));
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+	add_svc(&st, svc_new(&s, "default", "a", KP_SVC_CLUSTERIP,
+	    "10.96.0.1", NULL, P_HTTP, 1));
+	add_slice(&st, "default", "a", "a-1", KP_AF_INET, EP_HTTP, 1, two, 2);
+	svc_new(&s, "default", "b", KP_SVC_CLUSTERIP, "10.96.0.2", NULL,
+	    P_HTTP, 1);
+	s.affinity = KP_AFFINITY_CLIENTIP;
+	s.affinity_timeout = 60;
+	add_svc(&st, &s);
+	add_slice(&st, "default", "b", "b-1", KP_AF_INET, EP_HTTP, 1, two, 2);
+	add_svc(&st, svc_new(&s, "default", "c", KP_SVC_CLUSTERIP,
+	    "10.96.0.3", NULL, P_HTTP, 1));
+	add_slice(&st, "default", "c", "c-1", KP_AF_INET, EP_HTTP, 1, two, 2);
+
+	nft_render_state_init(&rs);
+	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &prev, &cnt), 0);
+	/* 3 service chains, 2 affinity sets */
+	ck_assert_uint_eq(prev.n, 5);
+
+	/* a full sync that knows the last one: flush, no delete table */
+	ck_assert_int_eq(render_nft(&rs, &st, &p, &prev, &now, &cnt), 0);
+	ck_assert_ptr_null(strstr(rs.out.data, "delete table"));
+	ck_assert_ptr_nonnull(strstr(rs.out.data, "flush table ip "
+	    "kube-proxy\n"));
+	ck_assert_uint_eq(cnt.deleted_chains, 0);
+
+	/* b loses an endpoint, c goes */
+	add_slice(&st, "default", "b", "b-1", KP_AF_INET, EP_HTTP, 1, one, 1);
+	memset(&key, 0, sizeof(key));
+	snprintf(key.namespace, sizeof(key.namespace), "default");
+	snprintf(key.name, sizeof(key.name), "c");
+	store_service_delete(&st, &key);
+	p.partial = true;
+	p.changed = changed_only_b;
+	ck_assert_int_eq(render_nft(&rs, &st, &p, &prev, &now, &cnt), 0);
+	golden("partial", &rs.out);
+	ck_assert_uint_eq(cnt.nat_chains, 14 + 1);
+	ck_assert_uint_eq(cnt.nat_chains_skipped, 1);
+	ck_assert_uint_eq(cnt.deleted_chains, 2);
+	ck_assert_uint_eq(now.n, 3);
+
+	nft_render_state_free(&rs);
+	nft_names_free(&prev);
+	nft_names_free(&now);
+	store_free(&st);
+}
+END_TEST
+
+/*
+ * 10,000 Services of 10 endpoints: the counts, and the time to render
+ * (printed).  With KP_NFT_DUMP=path the script is written there, for
+ * timing nft -f by hand (DESIGN.md, nftables mode).
+ */
+START_TEST(test_large)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct nft_render_state rs;
+	struct nft_names now;
+	struct kp_service s;
+	struct tep e[10];
+	struct timespec t0, t1;
+	char ips[10][20], name[32], cip[20];
+	const char *dump = getenv("KP_NFT_DUMP");
+	FILE *f;
+	int i, j;
+
+	memset(&now, 0, sizeof(now));
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "svc-%d", i);
+		snprintf(cip, sizeof(cip), "10.96.%d.%d", i / 250,
+		    i % 250 + 1);
+		add_svc(&st, svc_new(&s, "default", name, KP_SVC_CLUSTERIP,
+		    cip, NULL, P_HTTP, 1));
+		for (j = 0; j < 10; j++) {
+			snprintf(ips[j], sizeof(ips[j]), "10.%d.%d.%d",
+			    100 + j, i / 250, i % 250 + 1);
+			memset(&e[j], 0, sizeof(e[j]));
+			e[j].ip = ips[j];
+			e[j].node = j == 0 ? "node-b" : "node-a";
+		}
+		add_slice(&st, "default", name, name, KP_AF_INET, EP_HTTP,
+		    1, e, 10);
+	}
+	nft_render_state_init(&rs);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &now, &cnt), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("render_nft: 10,000 services x 10 endpoints: %.1f ms, "
+	    "%zu bytes\n", (t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e6, rs.out.len);
+	ck_assert_uint_eq(cnt.nat_chains, 14 + 10000);
+	/* 21 fixed; per service: masquerade + 10 endpoints */
+	ck_assert_uint_eq(cnt.nat_rules, 21 + 10000 * 11);
+	/* service-ips and hairpin-endpoints */
+	ck_assert_uint_eq(cnt.filter_rules, 10000 + 100000);
+	ck_assert_uint_eq(now.n, 10000);
+	if (dump != NULL && (f = fopen(dump, "w")) != NULL) {
+		fwrite(rs.out.data, 1, rs.out.len, f);
+		fclose(f);
+	}
+	nft_render_state_free(&rs);
+	nft_names_free(&now);
+	store_free(&st);
+}
+END_TEST
+
+static Suite *
+render_nft_suite(void)
+{
+	Suite *s = suite_create("render_nft");
+	TCase *tc = tcase_create("render_nft");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_features);
+	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_partial);
+	tcase_add_test(tc, test_large);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	Suite *suite = render_nft_suite();
+
+	return unit_run(suite);
+}
