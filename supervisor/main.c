@@ -210,6 +210,14 @@ main(int argc, char **argv)
 		return write_config(&sup.cfg);
 	/* --cleanup: the syncer removes our rules and exits; nothing else */
 	sup.cleanup_mode = sup.cfg.cleanup;
+	/* a valid configuration, but a mode this program does not run:
+	 * better stopped than silently proxied some other way */
+	if (!sup.cleanup_mode && strcmp(sup.cfg.mode, "ipvs") == 0) {
+		fprintf(stderr, "Error: proxy mode \"ipvs\" is not available "
+		    "in this kube-proxy (nor in this kernel: no IPVS); use "
+		    "\"iptables\" (the default) or \"nftables\"\n");
+		return KP_EXIT_FAILURE;
+	}
 
 	log_info("Version: %s (%s %s)", UPSTREAM_VERSION, PACKAGE_NAME,
 	    PACKAGE_VERSION);

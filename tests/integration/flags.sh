@@ -41,6 +41,7 @@ bad --proxy-mode=userspace "userspace"
 bad --no-such-flag "no-such-flag"
 bad --cluster-cidr=10.0.0.0/33 "10.0.0.0/33"
 bad positional "positional"
+bad --proxy-mode=ipvs "use \"iptables\""
 bad --config=/nonexistent/kube-proxy.yaml "config"
 bad --write-config-to=/nonexistent/dir/kp.yaml "write-config-to"
 
