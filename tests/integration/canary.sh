@@ -7,10 +7,7 @@
 # families, since ip6tables works here too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 start_backend web-1 10.244.0.41 8080
 
 cat >"$WORK/cluster.json" <<'JSON'

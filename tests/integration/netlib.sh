@@ -84,6 +84,15 @@ net_link() {
 	ip -n "$3" link set eth0 up
 }
 
+# net_test_start: what an end-to-end test of the rules begins with: root,
+# the test apiserver, the node namespace and the network around it.
+net_test_start() {
+	need_root
+	need_apiserver
+	make_netns
+	net_setup
+}
+
 net_setup() {
 	[ -n "$NS" ] || fail "net_setup before make_netns"
 	command -v "$NET_PYTHON" >/dev/null || { echo "SKIP: no python3"; exit 77; }

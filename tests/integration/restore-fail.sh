@@ -8,10 +8,7 @@
 # rule is gone.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 start_backend web-1 10.244.0.61 8080
 start_backend web-2 10.244.0.62 8080
 

@@ -18,10 +18,7 @@
 #     its rule never leaves the kernel).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 # service IPs are routable, as on a real node (see rules.sh): traffic to
 # an IP that no rule captures goes to "outside", which does not forward
 # it, so it dies there without an answer

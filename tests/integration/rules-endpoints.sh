@@ -16,10 +16,7 @@
 #     another zone moves the traffic (a full sync).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 # service IPs are routable, as on a real node (see rules.sh)
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 

@@ -7,10 +7,7 @@
 #     (no masquerade); a Local Service with no local endpoint drops.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 
 start_backend aff-1 10.244.0.11 8080

@@ -9,10 +9,7 @@
 # excludes ::1).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 net_setup_v6
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 ip -n "$NS" -6 route add default via "$OUT_IP6" || fail "default route (IPv6)"

@@ -10,10 +10,7 @@
 # on every sync (syncer/nodeips.c), as upstream.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 start_backend np-1 10.244.0.51 8080
 

@@ -10,10 +10,7 @@
 # syncer's issue goes on.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 
 # as on a real node, service IPs are routable (via the default route):
 # else a Service without endpoints would be unreachable before our REJECT

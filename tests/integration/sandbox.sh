@@ -15,10 +15,7 @@
 #     restarts it; with --privsep-seccomp=log the same call is let through.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
-need_root
-need_apiserver
-make_netns
-net_setup
+net_test_start
 ip -n "$NS" route add default via "$OUT_IP" || fail "default route"
 start_backend web-1 10.244.0.5 8080
 start_backend web-2 10.244.0.6 8080
