@@ -19,6 +19,7 @@
 #include "config.h"
 #include "config_fields.h"
 #include "log.h"
+#include "msg.h"
 
 /* ---- defaults --------------------------------------------------------- */
 
@@ -59,6 +60,17 @@ config_log_options(const struct kp_config *cfg, struct log_options *lo)
 	lo->stderr_threshold = cfg->log_stderr_threshold;
 	lo->add_dir_header = cfg->log_add_dir_header;
 	snprintf(lo->vmodule, sizeof(lo->vmodule), "%s", cfg->logging.vmodule);
+	lo->to_file = config_logs_to_file(cfg);
+	lo->file_fd = FD_LOGFILE;
+	lo->also_stderr = cfg->log_also_stderr;
+}
+
+/* klog: files only when --logtostderr=false names a file or directory. */
+bool
+config_logs_to_file(const struct kp_config *cfg)
+{
+	return !cfg->log_to_stderr &&
+	    (cfg->log_file[0] != '\0' || cfg->log_dir[0] != '\0');
 }
 
 /* The node's name as upstream derives it: override or hostname, lower. */

@@ -143,6 +143,8 @@ struct kp_config {
 	char	log_dir[CFG_PATH_MAX];			/* --log_dir */
 	char	log_file[CFG_PATH_MAX];			/* --log_file */
 	bool	log_skip_log_headers;			/* --skip_log_headers */
+	bool	log_also_stderr;			/* --alsologtostderr */
+	uint64_t log_file_max_size;			/* --log_file_max_size, MB */
 	int32_t	log_stderr_threshold;			/* --stderrthreshold */
 	int32_t	healthz_port;				/* --healthz-port */
 	int32_t	metrics_port;				/* --metrics-port */
@@ -160,6 +162,7 @@ struct kp_config {
 struct log_options;
 /* The logging options of the configuration. */
 void	 config_log_options(const struct kp_config *, struct log_options *);
+bool	 config_logs_to_file(const struct kp_config *);
 
 /*
  * This node's name as upstream derives it: --hostname-override, else the

@@ -376,10 +376,10 @@ const struct cfg_field cfg_fields[] = {
 	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_add_dir_header),
 	  .help = "If true, adds the file directory to the header of the "
 	    "log messages" },
-	{ .flag = "alsologtostderr", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_BOOL,
-	  .help = "log to standard error as well as files (no effect: with "
-	    "--logtostderr=false the logs go to the file only)" },
+	{ .key = "flags.alsologtostderr", .flag = "alsologtostderr",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_also_stderr),
+	  .help = "log to standard error as well as files (no effect when "
+	    "-logtostderr=true)" },
 	{ .flag = "log_backtrace_at", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
 	  .type = CFT_TRACELOC, .typename = "traceLocation", .def = ":0",
 	  .help = "when logging hits line file:N, emit a stack trace "
@@ -393,11 +393,12 @@ const struct cfg_field cfg_fields[] = {
 	  F(log_file),
 	  .help = "If non-empty, use this log file (no effect when "
 	    "logtostderr=true)" },
-	{ .flag = "log_file_max_size", .fl = CFG_NOT_IN_CONFIG | CFG_IGNORED,
-	  .type = CFT_UINT, .typename = "uint", .def = "1800",
-	  .help = "Defines the maximum size a log file can grow to, in "
-	    "megabytes; 0 means unlimited (accepted for compatibility; no "
-	    "effect: rotate with logrotate(8)'s copytruncate)" },
+	{ .key = "flags.logFileMaxSize", .flag = "log_file_max_size",
+	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_UINT, .typename = "uint",
+	  F(log_file_max_size), .def = "1800",
+	  .help = "Defines the maximum size a log file can grow to (no effect "
+	    "when -logtostderr=true). Unit is megabytes. If the value is 0, "
+	    "the maximum file size is unlimited." },
 	{ .key = "flags.logtostderr", .flag = "logtostderr",
 	  .fl = CFG_NOT_IN_CONFIG, .type = CFT_BOOL, F(log_to_stderr),
 	  .def = "true",

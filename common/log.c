@@ -133,7 +133,11 @@ log_vemit(enum log_sev sev, const char *file, int line, int err,
 		n = sizeof(buf) - 2;	/* truncated: keep the newline */
 	buf[n++] = '\n';
 	/* one write: lines of several processes do not interleave */
-	(void)!write(STDERR_FILENO, buf, n);
+	if (logctx.opt.to_file)
+		(void)!write(logctx.opt.file_fd, buf, n);
+	if (!logctx.opt.to_file || logctx.opt.also_stderr ||
+	    (int)sev >= logctx.opt.stderr_threshold)
+		(void)!write(STDERR_FILENO, buf, n);
 }
 
 void

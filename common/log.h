@@ -25,6 +25,14 @@ struct log_options {
 	bool	 silent;		/* fuzzers: only fatal lines */
 	bool	 add_dir_header;	/* --add_dir_header */
 	char	 vmodule[256];		/* --vmodule: "pattern=N,..." */
+	/*
+	 * klog's files (--logtostderr=false): every line goes to file_fd,
+	 * and also to stderr when it is at or above stderr_threshold, or
+	 * always with also_stderr (--alsologtostderr).
+	 */
+	bool	 to_file;
+	int	 file_fd;
+	bool	 also_stderr;
 };
 
 void	 log_init(const char *role);

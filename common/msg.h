@@ -42,6 +42,7 @@ enum kp_role {
 #define FD_SUPERVISOR	3	/* link to the supervisor */
 #define FD_PEER_A	4	/* first peer link (see role_peer_fd) */
 #define FD_PEER_B	5	/* second peer link */
+#define FD_LOGFILE	8	/* klog's log file, when logging to one */
 
 enum msg_type {
 	MSG_NONE = 0,

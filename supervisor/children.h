@@ -71,6 +71,7 @@ struct supervisor {
 	int			 exit_code;
 	struct event		*stop_ev;
 	struct event		*watchdog_ev;
+	struct event		*logsize_ev;	/* --log_file_max_size */
 	uint64_t		 watchdog_usec;
 };
 

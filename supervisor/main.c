@@ -100,6 +100,15 @@ on_usr1(evutil_socket_t sig, short what, void *arg)
 	children_log_credentials(arg);
 }
 
+/* --log_file_max_size, checked every 5 s */
+static void
+on_logsize(evutil_socket_t fd, short what, void *arg)
+{
+	struct supervisor *sup = arg;
+
+	startlog_check_size(&sup->cfg);
+}
+
 static void
 on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
@@ -187,7 +196,10 @@ main(int argc, char **argv)
 		print_version();
 		return KP_EXIT_OK;
 	}
-	/* the flags' logging options until the file is read (spec 1.1) */
+	/* the flags' logging options until the file is read (spec 1.1); the
+	 * log file is klog's, named by flags only, so it opens now */
+	if (startlog_redirect(&sup.cfg) != 0)
+		return KP_EXIT_FAILURE;
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
 	startlog_flags(&sup.cfg);
@@ -203,8 +215,6 @@ main(int argc, char **argv)
 	}
 	config_log_options(&sup.cfg, &lo);
 	log_set_options(&lo);
-	if (startlog_redirect(&sup.cfg) != 0)
-		return KP_EXIT_FAILURE;
 	startlog_ids(&sup.cfg);
 	if (sup.cfg.write_config_to[0] != '\0')
 		return write_config(&sup.cfg);
@@ -272,6 +282,13 @@ main(int argc, char **argv)
 		tv.tv_sec = (time_t)(sup.watchdog_usec / 2 / 1000000);
 		tv.tv_usec = (suseconds_t)(sup.watchdog_usec / 2 % 1000000);
 		event_add(sup.watchdog_ev, &tv);
+	}
+	if (config_logs_to_file(&sup.cfg) && sup.cfg.log_file_max_size > 0) {
+		sup.logsize_ev = event_new(sup.base, -1, EV_PERSIST,
+		    on_logsize, &sup);
+		tv.tv_sec = 5;
+		tv.tv_usec = 0;
+		event_add(sup.logsize_ev, &tv);
 	}
 
 	children_start_all(&sup);

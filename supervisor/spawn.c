@@ -41,6 +41,7 @@ struct spawn_err {
 
 #define CHILD_EXE_FD	6
 #define CHILD_ERR_FD	7
+/* and FD_LOGFILE (8, msg.h) just above, when logging to a file */
 
 static void __attribute__((noreturn))
 child_fail(int errfd, enum spawn_step step)
@@ -64,17 +65,20 @@ child_reset_signals(void)
 }
 
 /*
- * Move the five descriptors we keep to their fixed numbers.  First out of
- * the way (above 20) so that no dup2 overwrites a source still needed.
+ * Move the descriptors we keep to their fixed numbers: the three links,
+ * the program and the error pipe, and the log file when the supervisor
+ * has one open (klog's --log_file).  First out of the way (above 20) so
+ * that no dup2 overwrites a source still needed.
  */
 static int
 child_arrange_fds(const struct spawn_req *req, int errfd)
 {
-	int tmp[5], i;
-	const int src[5] = { req->fds[0], req->fds[1], req->fds[2],
-	    req->exe_fd, errfd };
+	int tmp[6], i, last = CHILD_ERR_FD;
+	const int src[6] = { req->fds[0], req->fds[1], req->fds[2],
+	    req->exe_fd, errfd, FD_LOGFILE };
+	bool logfile = fcntl(FD_LOGFILE, F_GETFD) != -1;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < (logfile ? 6 : 5); i++)
 		if ((tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 20)) < 0)
 			return -1;
 	for (i = 0; i < 3; i++)
@@ -83,7 +87,12 @@ child_arrange_fds(const struct spawn_req *req, int errfd)
 	if (dup3(tmp[3], CHILD_EXE_FD, O_CLOEXEC) < 0 ||
 	    dup3(tmp[4], CHILD_ERR_FD, O_CLOEXEC) < 0)
 		return -1;
-	return (int)syscall(SYS_close_range, CHILD_ERR_FD + 1, ~0U, 0);
+	if (logfile) {
+		if (dup2(tmp[5], FD_LOGFILE) < 0)		/* not CLOEXEC */
+			return -1;
+		last = FD_LOGFILE;
+	}
+	return (int)syscall(SYS_close_range, last + 1, ~0U, 0);
 }
 
 static int

@@ -3,12 +3,13 @@
  * startlog.h).
  *
  * klog's file flags: with --logtostderr=false and --log_file (or
- * --log_dir), klog writes to a file instead of standard error.  Here the
- * supervisor opens that file once, while still root, and makes it the
- * standard error that every helper inherits, so the four processes'
- * lines land in one file, one write(2) each, as they would on a
- * terminal.  No rotation (--log_file_max_size): use logrotate(8) with
- * copytruncate (the file is opened O_APPEND).
+ * --log_dir), klog writes to a file instead of standard error, and also
+ * to standard error the lines at or above --stderrthreshold (every line
+ * with --alsologtostderr).  Here the supervisor opens that file once,
+ * while still root, at FD_LOGFILE, which every helper inherits, so the
+ * four processes' lines land in one file, one write(2) each (log.c
+ * writes there and to stderr as the options say).  --log_file_max_size
+ * starts the file over, as klog does (startlog_check_size()).
  */
 
 #include <errno.h>
@@ -17,24 +18,55 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/stat.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config_fields.h"
 #include "log.h"
+#include "msg.h"
 #include "startlog.h"
 
-int
-startlog_redirect(const struct kp_config *cfg)
+/* klog's header of a new log file, unless --skip_log_headers. */
+static void
+file_header(const struct kp_config *cfg, int fd)
 {
-	char path[CFG_PATH_MAX + 32], head[1024], when[64];
+	char head[1024], when[64];
 	struct utsname u;
 	struct tm tm;
 	time_t now;
-	int fd, n;
+	int n;
 
-	if (cfg->log_to_stderr ||
-	    (cfg->log_file[0] == '\0' && cfg->log_dir[0] == '\0'))
+	if (cfg->log_skip_log_headers)
+		return;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
+	if (uname(&u) != 0)
+		snprintf(u.nodename, sizeof(u.nodename), "?");
+	n = snprintf(head, sizeof(head), "Log file created at: %s\n"
+	    "Running on machine: %s\n"
+	    "Binary: %s %s (C), following kube-proxy %s\n"
+	    "Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid "
+	    "file:line] msg\n", when, u.nodename, PACKAGE_NAME,
+	    PACKAGE_VERSION, UPSTREAM_VERSION);
+	if (n > 0)
+		(void)!write(fd, head, (size_t)n);
+}
+
+/*
+ * The log file at FD_LOGFILE, where every process's log.c writes (the
+ * helpers inherit it at the same number); stderr stays stderr, for the
+ * lines klog also sends there.
+ */
+int
+startlog_redirect(const struct kp_config *cfg)
+{
+	char path[CFG_PATH_MAX + 32];
+	int fd;
+
+	if (!config_logs_to_file(cfg))
 		return 0;
 	if (cfg->log_file[0] != '\0')
 		snprintf(path, sizeof(path), "%s", cfg->log_file);
@@ -43,32 +75,45 @@ startlog_redirect(const struct kp_config *cfg)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0640);
 	if (fd == -1) {
-		log_warn("log file %s", path);
+		fprintf(stderr, "Error: log file %s: %s\n", path,
+		    strerror(errno));
 		return -1;
 	}
-	if (!cfg->log_skip_log_headers) {
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
-		if (uname(&u) != 0)
-			snprintf(u.nodename, sizeof(u.nodename), "?");
-		n = snprintf(head, sizeof(head), "Log file created at: %s\n"
-		    "Running on machine: %s\n"
-		    "Binary: %s %s (C), following kube-proxy %s\n"
-		    "Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid "
-		    "file:line] msg\n", when, u.nodename, PACKAGE_NAME,
-		    PACKAGE_VERSION, UPSTREAM_VERSION);
-		if (n > 0)
-			(void)!write(fd, head, (size_t)n);
-	}
-	if (dup2(fd, STDERR_FILENO) == -1) {
-		log_warn("log file %s", path);
+	file_header(cfg, fd);
+	if (fd != FD_LOGFILE) {
+		if (dup3(fd, FD_LOGFILE, O_CLOEXEC) == -1) {
+			fprintf(stderr, "Error: log file %s: %s\n", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
 		close(fd);
-		return -1;
 	}
-	close(fd);
-	log_info("logging to %s", path);
 	return 0;
+}
+
+/*
+ * --log_file_max_size: klog starts the file over (truncates it) when it
+ * would grow past the limit; here the supervisor checks it every few
+ * seconds.  Every writer has it O_APPEND, so all go on at the new end.
+ */
+void
+startlog_check_size(const struct kp_config *cfg)
+{
+	struct stat st;
+
+	if (!config_logs_to_file(cfg) || cfg->log_file_max_size == 0 ||
+	    fstat(FD_LOGFILE, &st) != 0 ||
+	    (uint64_t)st.st_size <= (cfg->log_file_max_size << 20))
+		return;
+	if (ftruncate(FD_LOGFILE, 0) != 0) {
+		log_warn("log file: cannot start it over");
+		return;
+	}
+	file_header(cfg, FD_LOGFILE);
+	log_info("log file started over: it had reached %jd bytes "
+	    "(--log_file_max_size=%ju MB)", (intmax_t)st.st_size,
+	    (uintmax_t)cfg->log_file_max_size);
 }
 
 /* The first file of a comma-separated list that can be read. */

@@ -8,9 +8,11 @@
 
 #include "config.h"
 
-/* Make the log file, when one is asked for, everyone's stderr; -1 if it
- * cannot be opened (logged). */
+/* Open the log file, when one is asked for, at FD_LOGFILE for every
+ * process; -1 if it cannot be opened (said on stderr). */
 int	 startlog_redirect(const struct kp_config *);
+/* --log_file_max_size: start the file over when it grew past it. */
+void	 startlog_check_size(const struct kp_config *);
 /* Every flag and its value, sorted, at V(1), as cliflag.PrintFlags. */
 void	 startlog_flags(const struct kp_config *);
 /* The first readable --machine-id-file and --boot-id-file. */
