@@ -112,7 +112,7 @@ took=$(ms "$t0")
 [ "$took" -lt 20000 ] || fail "watch with timeoutSeconds=1 did not end (took $took ms)"
 rv=$(kc get --raw '/api/v1/services?limit=1' | /usr/bin/python3 -c \
 	'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
-kc get --raw "/apis/discovery.k8s.io/v1/endpointslices?watch=1&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=$rv" \
+kc get --raw "/apis/discovery.k8s.io/v1/endpointslices?watch=1&allowWatchBookmarks=true&timeoutSeconds=6&resourceVersion=$rv" \
 	>"$WORK/watch2.txt" 2>&1 &
 wpid=$!
 curl_ctl() { /usr/bin/python3 -c '
@@ -124,7 +124,8 @@ watch_open() {
 sys.exit(0 if b"endpointslices" in urllib.request.urlopen(sys.argv[1], timeout=5).read() else 1)' \
 		"http://127.0.0.1:$CPORT/watches"
 }
-# the bookmark must find the stream open: wait for it (kubectl may be slow to start)
+# the bookmark must find the stream open: wait for it (kubectl may be slow
+# to start), and the stream must outlive a slow control call: 6 s
 wait_until 10 watch_open || fail "kubectl's watch never opened"
 curl_ctl bookmark '{}' >/dev/null || fail "control bookmark"
 wait $wpid || fail "kubectl get --raw endpointslices watch failed"

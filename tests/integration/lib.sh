@@ -63,8 +63,11 @@ make_netns() {
 # start_kp ARGS...: the supervisor in the test's namespace, logging to
 # $WORK/kube-proxy.log.
 start_kp() {
+	# emptied here, not by the background job's redirection: a wait for a
+	# log line right after this must not find the last run's
+	: >"$WORK/kube-proxy.log"
 	ip netns exec "$NS" "$KP" --hostname-override=test-node "$@" \
-		>"$WORK/kube-proxy.log" 2>&1 &
+		>>"$WORK/kube-proxy.log" 2>&1 &
 	SUP_PID=$!
 }
 
