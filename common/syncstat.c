@@ -27,6 +27,15 @@ printable(const char *s, size_t len)
 
 static const struct charset cs_printable = { "printable ASCII", printable };
 
+const char *
+syncstat_audit_name(unsigned a)
+{
+	static const char *const names[KP_AUDIT_ACTIONS] = { "restore",
+	    "jump", "canary", "conntrack", "sysctl", "cleanup" };
+
+	return a < KP_AUDIT_ACTIONS ? names[a] : "?";
+}
+
 void
 syncstat_queued_encode(const struct kp_sync_queued *q, struct mp_buf *b)
 {
@@ -82,6 +91,13 @@ syncstat_result_encode(const struct kp_sync_result *r, struct mp_buf *b)
 	for (i = 0; i < n; i++)
 		mp_put_double(b, r->latencies[i]);
 	mp_put_strn(b, r->error, strnlen(r->error, KP_SYNC_ERR_MAX));
+	mp_put_array(b, KP_AUDIT_ACTIONS);
+	for (i = 0; i < KP_AUDIT_ACTIONS; i++) {
+		mp_put_array(b, 2);
+		mp_put_u64(b, r->audit_ok[i]);
+		mp_put_u64(b, r->audit_failed[i]);
+	}
+	mp_put_u64(b, r->ct_deleted);
 }
 
 /* A count: far above any real one, but bounded, so sums cannot wrap. */
@@ -154,6 +170,23 @@ result_latencies(struct dec *d, struct kp_sync_result *r)
 	return 0;
 }
 
+static int
+result_audit(struct dec *d, struct kp_sync_result *r)
+{
+	uint32_t i;
+
+	if (!rd_fields(d, KP_AUDIT_ACTIONS))
+		return dec_fail(d, "audit");
+	for (i = 0; i < KP_AUDIT_ACTIONS; i++)
+		if (!rd_fields(d, 2) || !rd_u32(d, &r->audit_ok[i]) ||
+		    !rd_u32(d, &r->audit_failed[i]))
+			return dec_fail(d, "audit %s",
+			    syncstat_audit_name(i));
+	if (!rd_uint(d, &r->ct_deleted, 0, RULES_MAX))
+		return dec_fail(d, "conntrack entries deleted");
+	return 0;
+}
+
 int
 syncstat_result_decode(struct mp_cur *c, struct kp_sync_result *r, char *err,
     size_t errlen)
@@ -181,6 +214,8 @@ syncstat_result_decode(struct mp_cur *c, struct kp_sync_result *r, char *err,
 		return -1;
 	if (!rd_str(&d, r->error, sizeof(r->error), &cs_printable))
 		return dec_fail(&d, "error");
+	if (result_audit(&d, r) != 0)
+		return -1;
 	return dec_end(&d);
 }
 

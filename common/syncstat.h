@@ -18,7 +18,9 @@
  *                service events, endpoint events (since the last result),
  *                service changes pending, endpoint changes pending,
  *                restore failures, partial restore failures (increments),
- *                [latency seconds...], error text ("" when ok)
+ *                [latency seconds...], error text ("" when ok),
+ *                [[ok, failed] per audit action] (increments),
+ *                conntrack entries deleted (increment)
  *   hc ports (1): [[namespace, name, port, local endpoints]...]
  *
  * Decoding checks every bound: healthd trusts the syncer no more than the
@@ -37,7 +39,7 @@ struct mp_buf;
 struct mp_cur;
 
 #define KP_QUEUED_FIELDS	2
-#define KP_RESULT_FIELDS	20
+#define KP_RESULT_FIELDS	22
 #define KP_HCPORT_FIELDS	4
 /* network-programming samples carried by one result; more are dropped */
 #define KP_SYNC_MAX_LATENCIES	512
@@ -46,6 +48,23 @@ struct mp_cur;
 #define KP_MAX_HC_PORTS		16384
 /* a latency beyond a day is a clock problem, not a measurement */
 #define KP_LATENCY_MAX_S	86400.0
+
+/*
+ * The syncer's privileged actions, as counted for the audit trail (one
+ * log line each, and kubeproxy_privsep_audit_actions_total in healthd).
+ */
+enum kp_audit_action {
+	KP_AUDIT_RESTORE,	/* iptables-restore / nft transaction */
+	KP_AUDIT_JUMP,		/* a jump rule inserted in a built-in chain */
+	KP_AUDIT_CANARY,	/* the canary chains made */
+	KP_AUDIT_CONNTRACK,	/* a conntrack pass that deleted entries */
+	KP_AUDIT_SYSCTL,	/* a sysctl written */
+	KP_AUDIT_CLEANUP,	/* --cleanup of a family or nftables */
+	KP_AUDIT_ACTIONS
+};
+
+/* "restore", "jump", ...: the metric's label value. */
+const char *syncstat_audit_name(unsigned);
 
 struct kp_sync_queued {
 	int64_t		 when;		/* unix ns */
@@ -74,6 +93,9 @@ struct kp_sync_result {
 	uint32_t	 n_latencies;
 	double		 latencies[KP_SYNC_MAX_LATENCIES];	/* seconds */
 	char		 error[KP_SYNC_ERR_MAX + 1];
+	uint32_t	 audit_ok[KP_AUDIT_ACTIONS];
+	uint32_t	 audit_failed[KP_AUDIT_ACTIONS];
+	uint64_t	 ct_deleted;
 };
 
 struct kp_hc_port {

@@ -98,6 +98,11 @@ metrics_sync_result(struct metrics *m, const struct kp_sync_result *r)
 	m->partial_restore_failures += r->partial_restore_failures;
 	m->svc_pending = r->svc_pending;
 	m->ep_pending = r->ep_pending;
+	for (i = 0; i < KP_AUDIT_ACTIONS; i++) {
+		m->audit_ok[i] += r->audit_ok[i];
+		m->audit_failed[i] += r->audit_failed[i];
+	}
+	m->ct_deleted += (double)r->ct_deleted;
 	histogram_observe(&m->sync_all, secs);
 	histogram_observe(r->full ? &m->sync_full : &m->sync_partial, secs);
 	if (!r->ok)
@@ -233,6 +238,43 @@ render_process(struct evbuffer *out, const struct proc_sample *p)
 	    p->virtual_max_bytes);
 }
 
+/*
+ * Ours, beside upstream's: every privileged action of the syncer, by
+ * action and result, for the audit trail (labels in sorted order, as
+ * client_golang writes them).
+ */
+static void
+render_audit(struct evbuffer *out, const struct metrics *m)
+{
+	static const char *const results[2] = { "failed", "ok" };
+	const char *name = KP "privsep_audit_actions_total";
+	unsigned order[KP_AUDIT_ACTIONS], i, j, t;
+	char lb[160];
+
+	for (i = 0; i < KP_AUDIT_ACTIONS; i++)
+		order[i] = i;
+	for (i = 1; i < KP_AUDIT_ACTIONS; i++)
+		for (j = i; j > 0 && strcmp(syncstat_audit_name(order[j - 1]),
+		    syncstat_audit_name(order[j])) > 0; j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	header(out, name, "Privileged actions of the syncer (each also one "
+	    "audit: log line), by action and result", "counter");
+	for (i = 0; i < KP_AUDIT_ACTIONS; i++)
+		for (j = 0; j < 2; j++) {
+			snprintf(lb, sizeof(lb), "{action=\"%s\",capability="
+			    "\"CAP_NET_ADMIN\",result=\"%s\"}",
+			    syncstat_audit_name(order[i]), results[j]);
+			sample(out, name, lb, j == 0 ?
+			    m->audit_failed[order[i]] : m->audit_ok[order[i]]);
+		}
+	scalar(out, KP "privsep_conntrack_entries_deleted_total",
+	    "Stale conntrack entries the syncer deleted", "counter",
+	    m->ct_deleted);
+}
+
 /* Families in client_golang's order: sorted by name. */
 void
 metrics_render(const struct metrics *m, const struct proc_sample *proc,
@@ -241,6 +283,7 @@ metrics_render(const struct metrics *m, const struct proc_sample *proc,
 	hist(out, KP "network_programming_duration_seconds",
 	    "[ALPHA] In Cluster Network Programming Latency in seconds",
 	    &m->netprog);
+	render_audit(out, m);
 	labelled(out, KP "proxy_healthz_total",
 	    "[ALPHA] Cumulative proxy healthz HTTP status", "counter", "code",
 	    codes, m->healthz);

@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "syncstat.h"
+
 struct evbuffer;
-struct kp_sync_result;
 struct proc_sample;
 
 #define METRICS_SYNC_BUCKETS	15	/* 0.001 x 2^k, k = 0..14 */
@@ -48,6 +49,10 @@ struct metrics {
 	struct lvalue	 iptables_total[2], iptables_last[2];
 	struct lvalue	 no_local[2];
 	struct lvalue	 healthz[2], livez[2];
+	/* ours: the syncer's audit trail (syncer/audit.h) */
+	double		 audit_ok[KP_AUDIT_ACTIONS];
+	double		 audit_failed[KP_AUDIT_ACTIONS];
+	double		 ct_deleted;
 };
 
 /* Empty; the last-queued time set to now, as upstream's SyncLoop start. */

@@ -25,10 +25,13 @@ enum apply_backend {
 /* A restore of 100,000 endpoints takes seconds, not minutes. */
 #define APPLY_TIMEOUT_MS	60000
 
+struct audit;
+
 struct apply_ctx {
 	enum apply_backend backend;	/* nft or legacy (resolve auto first) */
 	int		 timeout_ms;	/* per child; 0: APPLY_TIMEOUT_MS */
 	const char	*bindir;	/* NULL: /usr/sbin (tests point it elsewhere) */
+	struct audit	*audit;		/* the syncer's trail (audit.h); NULL: none */
 };
 
 struct apply_result {

@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <string.h>
 
+#include "audit.h"
 #include "helper.h"
 #include "log.h"
 #include "sync.h"
@@ -22,12 +23,14 @@ canary_make(struct syncer *s, struct sync_family *f)
 
 	memset(&res, 0, sizeof(res));
 	if (apply_canary_create(&s->actx, f->af, &res) != 0) {
-		log_warnx("%s canary: %s", f->name, res.err);
+		audit_record(&s->audit, KP_AUDIT_CANARY, false, "%s: "
+		    "KUBE-PROXY-CANARY: failed: %s", f->name, res.err);
 		return;
 	}
+	/* made again each period: logged and counted when it was not there */
 	if (!f->canary)
-		log_info("audit: CAP_NET_ADMIN: %s: KUBE-PROXY-CANARY in "
-		    "mangle, nat and filter", f->name);
+		audit_record(&s->audit, KP_AUDIT_CANARY, true, "%s: "
+		    "KUBE-PROXY-CANARY in mangle, nat and filter", f->name);
 	f->canary = true;
 }
 

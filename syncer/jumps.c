@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "audit.h"
 #include "jumps.h"
 #include "log.h"
 
@@ -98,10 +99,15 @@ jumps_ensure(const struct apply_ctx *ctx, int family,
 		    st != 1)
 			return -1;
 		rule_args(&jumps[i], "-I", a);
-		if (apply_iptables(ctx, family, a, res) != 0)
+		if (apply_iptables(ctx, family, a, res) != 0) {
+			audit_record(ctx->audit, KP_AUDIT_JUMP, false,
+			    "%s %s: jump to %s: failed: %s", jumps[i].table,
+			    jumps[i].chain, jumps[i].target, res->err);
 			return -1;
-		log_info("audit: CAP_NET_ADMIN: %s %s: jump to %s added",
-		    jumps[i].table, jumps[i].chain, jumps[i].target);
+		}
+		audit_record(ctx->audit, KP_AUDIT_JUMP, true,
+		    "%s %s: jump to %s added", jumps[i].table, jumps[i].chain,
+		    jumps[i].target);
 	}
 	res->ok = true;
 	return 0;

@@ -231,16 +231,18 @@ cleanup(struct syncer *s)
 	for (i = 0; i < 2; i++) {
 		memset(&res, 0, sizeof(res));
 		if (apply_cleanup(&s->actx, families[i], &res) != 0) {
-			log_warnx("cleanup (%s): %s", families[i] == AF_INET ?
+			audit_record(&s->audit, KP_AUDIT_CLEANUP, false,
+			    "cleanup (%s): failed: %s", families[i] == AF_INET ?
 			    "IPv4" : "IPv6", res.err);
 			rc = -1;
 		} else
-			log_info("audit: CAP_NET_ADMIN: cleanup (%s): our "
-			    "chains and rules removed", families[i] == AF_INET ?
-			    "IPv4" : "IPv6");
+			audit_record(&s->audit, KP_AUDIT_CLEANUP, true,
+			    "cleanup (%s): our chains and rules removed",
+			    families[i] == AF_INET ? "IPv4" : "IPv6");
 	}
-	if (nft_cleanup(res.err, sizeof(res.err)) != 0) {
-		log_warnx("cleanup (nftables): %s", res.err);
+	if (nft_cleanup(&s->audit, res.err, sizeof(res.err)) != 0) {
+		audit_record(&s->audit, KP_AUDIT_CLEANUP, false,
+		    "cleanup (nftables): failed: %s", res.err);
 		rc = -1;
 	}
 	if (rc != 0)
@@ -269,6 +271,7 @@ syncer_start(struct helper *h, void *ctx)
 	if (apply_backend_parse(h->cfg.iptables_backend,
 	    &s->actx.backend) != 0)
 		s->actx.backend = APPLY_BACKEND_AUTO;
+	s->actx.audit = &s->audit;
 	if (s->actx.backend == APPLY_BACKEND_AUTO)
 		s->actx.backend = apply_detect_backend(&s->actx);
 	log_info("iptables backend: %s", apply_backend_name(s->actx.backend));
@@ -282,7 +285,7 @@ syncer_start(struct helper *h, void *ctx)
 	if (s->nft_mode)
 		log_info("proxy mode: nftables (table kube-proxy, through "
 		    "libnftables)");
-	if (sysctl_setup(&h->cfg, !s->nft_mode) != 0) {
+	if (sysctl_setup(&h->cfg, !s->nft_mode, &s->audit) != 0) {
 		helper_exit(h, KP_EXIT_FAILURE);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "log.h"
 #include "nft_cleanup.h"
 
@@ -31,7 +32,7 @@ has_table(struct nft_ctx *nft, const char *family, char *err, size_t errlen)
 }
 
 int
-nft_cleanup(char *err, size_t errlen)
+nft_cleanup(struct audit *audit, char *err, size_t errlen)
 {
 	static const char *const families[] = { "ip", "ip6" };
 	struct nft_ctx *nft;
@@ -60,8 +61,8 @@ nft_cleanup(char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		log_info("audit: CAP_NET_ADMIN: cleanup: nftables table %s %s "
-		    "deleted", families[i], NFT_TABLE);
+		audit_record(audit, KP_AUDIT_CLEANUP, true, "cleanup: nftables "
+		    "table %s %s deleted", families[i], NFT_TABLE);
 	}
 	nft_ctx_free(nft);
 	return rc;

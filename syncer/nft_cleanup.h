@@ -9,7 +9,8 @@
 
 #include <stddef.h>
 
+struct audit;
 /* 0 when both tables are gone (or were never there); -1 with err. */
-int	 nft_cleanup(char *err, size_t errlen);
+int	 nft_cleanup(struct audit *, char *err, size_t errlen);
 
 #endif

@@ -145,11 +145,14 @@ reconcile_conntrack(struct syncer *s, struct sync_family *f)
 	struct ct_result ctr;
 
 	if (ct_reconcile(&s->store, f->kpf, &ctr) != 0)
-		log_warnx("%s conntrack: %s", f->name, strerror(ctr.error));
-	if (ctr.deleted > 0)
-		log_info("audit: CAP_NET_ADMIN: conntrack: %zu stale UDP/SCTP "
-		    "flows deleted (of %zu, %s)", ctr.deleted, ctr.examined,
-		    f->name);
+		audit_record(&s->audit, KP_AUDIT_CONNTRACK, false,
+		    "conntrack (%s): %zu stale UDP/SCTP flows deleted, then "
+		    "failed: %s", f->name, ctr.deleted, strerror(ctr.error));
+	else if (ctr.deleted > 0)
+		audit_record(&s->audit, KP_AUDIT_CONNTRACK, true,
+		    "conntrack: %zu stale UDP/SCTP flows deleted (of %zu, %s)",
+		    ctr.deleted, ctr.examined, f->name);
+	audit_ct_deleted(&s->audit, ctr.deleted);
 }
 
 /*
@@ -253,6 +256,7 @@ program_sync(bool full, void *arg)
 	struct timespec t0;
 	struct sync_family *f;
 	size_t i;
+	char what[64];
 	double ms;
 	int rc = 0;
 
@@ -269,32 +273,40 @@ program_sync(bool full, void *arg)
 		rep.family = f->kpf;
 		rep.full = full;
 		rep.counts = &cnt;
+		if (s->nft_mode)
+			snprintf(what, sizeof(what), "nftables table %s "
+			    "kube-proxy", f->kpf == KP_AF_INET ? "ip" : "ip6");
+		else
+			snprintf(what, sizeof(what), "%s", f->restore);
 		if (sync_family(s, f, full, &cnt, &res) != 0) {
 			ms = ms_since(&t0);
-			log_warnx("%s %s sync failed after %.1f ms: %s", f->name,
-			    full ? "full" : "partial", ms, res.err);
+			audit_record(&s->audit, KP_AUDIT_RESTORE, false,
+			    "%s sync: %s (%s): failed after %.1f ms: %s",
+			    full ? "full" : "partial", what, f->name, ms,
+			    res.err);
 			rep.error = res.err;
 			rc = -1;
 		} else {
 			ms = ms_since(&t0);
 			rep.ok = true;
 			if (s->nft_mode)
-				log_info("audit: CAP_NET_ADMIN: %s sync: "
-				    "nftables table %s kube-proxy: %zu chains "
-				    "written (%zu kept), %zu rules, %zu "
-				    "elements, %zu stale deleted: ok in %.1f "
-				    "ms", full ? "full" : "partial", f->kpf ==
-				    KP_AF_INET ? "ip" : "ip6", cnt.nat_chains,
+				audit_record(&s->audit, KP_AUDIT_RESTORE, true,
+				    "%s sync: %s: %zu chains written (%zu "
+				    "kept), %zu rules, %zu elements, %zu stale "
+				    "deleted: ok in %.1f ms", full ? "full" :
+				    "partial", what, cnt.nat_chains,
 				    cnt.nat_chains_skipped, cnt.nat_rules,
 				    cnt.filter_rules, cnt.deleted_chains, ms);
 			else
-				log_info("audit: CAP_NET_ADMIN: %s sync: %s of "
-				    "%zu nat chains, %zu nat rules, %zu filter "
-				    "rules, %zu stale chains deleted: ok in "
-				    "%.1f ms", full ? "full" : "partial",
-				    f->restore, cnt.nat_chains, cnt.nat_rules,
-				    cnt.filter_rules, cnt.deleted_chains, ms);
+				audit_record(&s->audit, KP_AUDIT_RESTORE, true,
+				    "%s sync: %s of %zu nat chains, %zu nat "
+				    "rules, %zu filter rules, %zu stale chains "
+				    "deleted: ok in %.1f ms", full ? "full" :
+				    "partial", what, cnt.nat_chains,
+				    cnt.nat_rules, cnt.filter_rules,
+				    cnt.deleted_chains, ms);
 		}
+		rep.audit = &s->audit;
 		rep.duration = (uint64_t)(ms * 1e6);
 		report_sync(&s->report, &rep);
 	}

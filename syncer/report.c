@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "helper.h"
 #include "log.h"
 #include "mp.h"
@@ -147,6 +148,8 @@ report_sync(struct report *r, const struct report_sync *s)
 	res->svc_events = r->svc_events;
 	res->ep_events = r->ep_events;
 	r->svc_events = r->ep_events = 0;
+	if (s->audit != NULL)
+		audit_take(s->audit, res);
 	res->svc_pending = clamp32(r->svc_pending.count);
 	res->ep_pending = clamp32(r->ep_pending.count);
 	if (!s->ok) {

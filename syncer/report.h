@@ -14,6 +14,7 @@
 #include "model.h"
 #include "syncstat.h"
 
+struct audit;
 struct helper;
 struct store;
 struct render_counts;
@@ -46,6 +47,7 @@ struct report_sync {
 	uint64_t			 duration;	/* ns */
 	const struct render_counts	*counts;	/* NULL if not rendered */
 	const char			*error;		/* NULL when ok */
+	struct audit			*audit;		/* counts to send */
 };
 
 int64_t	 report_now(void);

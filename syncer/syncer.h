@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "apply.h"
+#include "audit.h"
 #include "chains.h"
 #include "keyset.h"
 #include "model.h"
@@ -53,6 +54,7 @@ struct syncer {
 	struct keyset		 dirty;
 	struct sync_family	 fam[2];	/* [0] IPv4, [1] IPv6 */
 	struct report		 report;
+	struct audit		 audit;		/* counts since the last report */
 	struct event		*canary_ev;
 };
 

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "netaddr.h"
+#include "audit.h"
 #include "sysctl.h"
 
 #define ROUTE_LOCALNET	"/proc/sys/net/ipv4/conf/all/route_localnet"
@@ -31,7 +33,7 @@ read_int(const char *path, int *v)
 
 /* Write v unless it is there already (upstream's EnsureSysctl). */
 static int
-ensure(const char *path, int v)
+ensure(const char *path, int v, struct audit *a)
 {
 	char buf[16];
 	int fd, cur, n;
@@ -39,18 +41,20 @@ ensure(const char *path, int v)
 	if (read_int(path, &cur) == 0 && cur == v)
 		return 0;
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
-		log_warn("audit: CAP_NET_ADMIN: %s", path);
+		audit_record(a, KP_AUDIT_SYSCTL, false, "sysctl %s = %d: "
+		    "failed: %s", path, v, strerror(errno));
 		return -1;
 	}
 	n = snprintf(buf, sizeof(buf), "%d", v);
 	if (write(fd, buf, (size_t)n) != n) {
-		log_warn("audit: CAP_NET_ADMIN: write %s", path);
+		audit_record(a, KP_AUDIT_SYSCTL, false, "sysctl %s = %d: "
+		    "failed: %s", path, v, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	log_info("audit: CAP_NET_ADMIN: sysctl %s = %d (was %d)", path, v,
-	    cur);
+	audit_record(a, KP_AUDIT_SYSCTL, true, "sysctl %s = %d (was %d)",
+	    path, v, cur);
 	return 0;
 }
 
@@ -76,14 +80,14 @@ nodeports_on_loopback(const struct kp_config *cfg)
 }
 
 int
-sysctl_setup(const struct kp_config *cfg, bool localnet)
+sysctl_setup(const struct kp_config *cfg, bool localnet, struct audit *a)
 {
 	int v;
 
 	/* upstream 2.13: localhost NodePorts need route_localnet, fatally */
 	if (localnet && cfg->iptables.localhost_node_ports &&
 	    nodeports_on_loopback(cfg) &&
-	    ensure(ROUTE_LOCALNET, 1) != 0)
+	    ensure(ROUTE_LOCALNET, 1, a) != 0)
 		return -1;
 	if (read_int(BRIDGE_NF, &v) == 0 && v != 1)
 		log_info("Missing br-netfilter module or unset sysctl "

@@ -14,6 +14,7 @@
  * route_localnet for localhost NodePorts (unless localnet is false: the
  * nftables mode has none); the bridge-nf check.
  */
-int	 sysctl_setup(const struct kp_config *, bool localnet);
+struct audit;
+int	 sysctl_setup(const struct kp_config *, bool localnet, struct audit *);
 
 #endif

@@ -253,7 +253,7 @@ sep=$(ip netns exec "$NS" iptables-nft-save -t nat |
 ip netns exec "$NS" iptables-nft -t nat -N FOREIGN
 ip netns exec "$NS" iptables-nft -t nat -A FOREIGN -d 192.0.2.1/32 -j "$sep" || fail "foreign jump"
 ctl apply "$(web_slice 10.244.0.62)"
-wait_until 10 log_has "IPv4 .*sync failed" || fail "the restore did not fail"
+wait_until 10 log_has "iptables-restore (IPv4): failed" || fail "the restore did not fail"
 wait_until 10 eval 'get 10256 /healthz; [ "$CODE" = 503 ]' || fail "failing restores: /healthz $CODE"
 healthz_body true
 [ "$T1" != "$T2" ] || fail "unhealthy, but lastUpdated is currentTime"
@@ -262,14 +262,19 @@ healthz_body true livez
 expect_hc 503 2 false || fail "unhealthy proxy: health check $CODE $(body)"
 get 10249 /metrics
 [ "$(metric kubeproxy_sync_proxy_rules_iptables_restore_failures_total)" -ge 2 ] || fail "restore failures not counted"
+A='kubeproxy_privsep_audit_actions_total{action="restore",capability="CAP_NET_ADMIN",result='
+[ "$(metric "${A}\"failed\"}")" -ge 2 ] || fail "the audit trail did not count the failed restores"
+[ "$(metric "${A}\"ok\"}")" -ge 2 ] || fail "the audit trail did not count the restores"
+[ "$(metric 'kubeproxy_privsep_audit_actions_total{action="jump",capability="CAP_NET_ADMIN",result="ok"}')" -ge 14 ] ||
+	fail "the audit trail did not count the jump rules"
 # the first failure is partial unless the change came while a full sync
 # (the node's label change) was still pending
-if log_has "IPv4 partial sync failed"; then
+if log_has "partial sync: iptables-restore (IPv4): failed"; then
 	[ "$(metric kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total)" -ge 1 ] ||
 		fail "partial restore failures not counted"
 fi
 [ "$(metric kubeproxy_proxy_healthz_total{code=\"503\"})" -ge 1 ] || fail "503s not counted"
-pass "restores failing past 2 x sync period: /healthz, /livez 503 with the last good time, health check 503"
+pass "restores failing past 2 x sync period: /healthz, /livez 503 with the last good time, health check 503, the audit trail counting them"
 ip netns exec "$NS" iptables-nft -t nat -F FOREIGN
 ip netns exec "$NS" iptables-nft -t nat -X FOREIGN
 wait_until 10 eval 'get 10256 /healthz; [ "$CODE" = 200 ]' || fail "recovered: /healthz $CODE"

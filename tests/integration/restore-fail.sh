@@ -41,8 +41,8 @@ ip netns exec "$NS" iptables-nft -t nat -A FOREIGN -d 192.0.2.1/32 -j "$sep" ||
 	fail "cannot add the foreign jump"
 
 ctl apply "$(slice 10.244.0.62)"
-wait_until 10 log_has "IPv4 partial sync failed" || fail "the refused restore was not reported"
-log_has "IPv4 partial sync failed after .*: line [0-9]*: \".*$sep" ||
+wait_until 10 log_has "partial sync: iptables-restore (IPv4): failed" || fail "the refused restore was not reported"
+log_has "audit: CAP_NET_ADMIN: partial sync: iptables-restore (IPv4): failed after .*: line [0-9]*: \".*$sep" ||
 	fail "the failure does not name the offending line"
 ip netns exec "$NS" iptables-nft-save -t nat | grep -q -- "-A KUBE-SVC-.* -j $sep" ||
 	fail "the previous rules did not stay"
@@ -51,7 +51,7 @@ for _ in $(seq 6); do
 done
 pass "a refused restore: reported with its line, the previous rules stay, traffic flows"
 
-wait_until 10 log_has "IPv4 full sync failed" || fail "no full retry"
+wait_until 10 log_has "full sync: iptables-restore (IPv4): failed" || fail "no full retry"
 ip netns exec "$NS" iptables-nft -t nat -F FOREIGN
 ip netns exec "$NS" iptables-nft -t nat -X FOREIGN
 n=$(log_count "full sync: iptables-restore of")

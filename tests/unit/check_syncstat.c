@@ -45,6 +45,9 @@ sample(struct kp_sync_result *r)
 	r->latencies[0] = 0.25;
 	r->latencies[1] = 12.5;
 	strcpy(r->error, "line 3: Couldn't load target");
+	r->audit_ok[KP_AUDIT_JUMP] = 3;
+	r->audit_failed[KP_AUDIT_RESTORE] = 1;
+	r->ct_deleted = 7;
 }
 
 START_TEST(test_result_roundtrip)
@@ -70,6 +73,10 @@ START_TEST(test_result_roundtrip)
 	ck_assert_uint_eq(out.n_latencies, 2);
 	ck_assert(out.latencies[1] == 12.5);
 	ck_assert_str_eq(out.error, in.error);
+	ck_assert_uint_eq(out.audit_ok[KP_AUDIT_JUMP], 3);
+	ck_assert_uint_eq(out.audit_failed[KP_AUDIT_RESTORE], 1);
+	ck_assert_uint_eq(out.ct_deleted, 7);
+	ck_assert_str_eq(syncstat_audit_name(KP_AUDIT_CONNTRACK), "conntrack");
 	mp_buf_free(&b);
 }
 END_TEST
@@ -129,6 +136,9 @@ START_TEST(test_result_refusals)
 	for (int i = 0; i < 15; i++)
 		mp_put_u64(&b, 0);
 	mp_put_array(&b, KP_SYNC_MAX_LATENCIES + 1);
+	/* bytes enough for the outer count to be believable */
+	for (int i = 0; i < 16; i++)
+		mp_put_nil(&b);
 	cur_of(&c, &b);
 	ck_assert_int_eq(syncstat_result_decode(&c, &out, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "latencies") != NULL, "%s", err);
