@@ -672,12 +672,52 @@ apply_iptables(const struct apply_ctx *ctx, int family, const char *const *args,
 	return r.spawn_errno != 0 || r.timed_out ? -1 : r.status;
 }
 
+static int save_table(const struct apply_ctx *, int, const char *, size_t,
+    char **, size_t *, struct apply_result *);
+
 int
 apply_save(const struct apply_ctx *ctx, int family, size_t max, char **out,
     size_t *outlen, struct apply_result *res)
 {
+	return save_table(ctx, family, NULL, max, out, outlen, res);
+}
+
+/*
+ * Named tables, one run each, concatenated.  Without -t the -save tools
+ * first read /proc/net/ip_tables_names, which only root may read: the
+ * syncer, not root, must name its tables.
+ */
+int
+apply_save_tables(const struct apply_ctx *ctx, int family,
+    const char *const *tables, size_t max, char **out, size_t *outlen,
+    struct apply_result *res)
+{
+	char *all = NULL, *one;
+	size_t len = 0, n, i;
+
+	for (i = 0; tables[i] != NULL; i++) {
+		if (save_table(ctx, family, tables[i], max - len, &one, &n,
+		    res) != 0) {
+			free(all);
+			return -1;
+		}
+		all = xreallocarray(all, len + n + 1, 1);
+		memcpy(all + len, one, n);
+		len += n;
+		all[len] = '\0';
+		free(one);
+	}
+	*out = all != NULL ? all : xstrdup("");
+	*outlen = len;
+	return 0;
+}
+
+static int
+save_table(const struct apply_ctx *ctx, int family, const char *table,
+    size_t max, char **out, size_t *outlen, struct apply_result *res)
+{
 	char path[512];
-	const char *argv[] = { path, NULL };
+	const char *argv[] = { path, table != NULL ? "-t" : NULL, table, NULL };
 	struct run r = { .argv = argv, .outmax = max };
 
 	r.timeout_ms = ctx_timeout(ctx);
@@ -701,6 +741,8 @@ apply_save(const struct apply_ctx *ctx, int family, size_t max, char **out,
 }
 
 /* ---- --cleanup --------------------------------------------------------- */
+
+static const char *const cleanup_tables[] = { "nat", "filter", NULL };
 
 /* Upstream's cleanup set, plus KUBE-PROXY-FIREWALL, whose jumps it
  * deletes and whose chain it forgets. */
@@ -928,7 +970,8 @@ apply_cleanup(const struct apply_ctx *ctx, int family,
 	size_t savedlen = 0, len;
 	int rc;
 
-	if (apply_save(ctx, family, SAVE_MAX, &saved, &savedlen, res) != 0)
+	if (apply_save_tables(ctx, family, cleanup_tables, SAVE_MAX, &saved,
+	    &savedlen, res) != 0)
 		return -1;
 	len = apply_cleanup_text(family, saved, savedlen, &text);
 	free(saved);

@@ -63,6 +63,11 @@ int	 apply_restore(const struct apply_ctx *, int family, const char *text,
  * chains starts empty; later syncs never read the tables back).  At most
  * max bytes; *out is NUL-terminated and the caller frees it.
  */
+/* The same for the named tables only (NULL-terminated), as a non-root
+ * caller must (see apply.c). */
+int	 apply_save_tables(const struct apply_ctx *, int family,
+	    const char *const *tables, size_t max, char **out, size_t *outlen,
+	    struct apply_result *res);
 int	 apply_save(const struct apply_ctx *, int family, size_t max,
 	    char **out, size_t *outlen, struct apply_result *res);
 

@@ -121,14 +121,15 @@ ms_since(const struct timespec *t0)
 static void
 seed_chains(struct syncer *s, struct sync_family *f)
 {
+	static const char *const nat[] = { "nat", NULL };
 	struct apply_result res;
 	char *saved = NULL;
 	size_t len = 0;
 
 	memset(&res, 0, sizeof(res));
 	f->seeded = true;
-	if (apply_save(&s->actx, f->af, (size_t)256 << 20, &saved, &len,
-	    &res) != 0) {
+	if (apply_save_tables(&s->actx, f->af, nat, (size_t)256 << 20, &saved,
+	    &len, &res) != 0) {
 		log_warnx("%s: chains of an earlier run stay: %s", f->name,
 		    res.err);
 		return;

@@ -59,8 +59,16 @@ in_legacy || fail "the rules did not stay (test broken)"
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig"
 check_legacy_run "auto"
 log_has "iptables backend legacy: it holds KUBE-SERVICES" || fail "auto: no reason logged"
+log_has "chains of an earlier run stay" && fail "auto: the new syncer could not read its chains back"
 stop_kp
 pass "--iptables-backend=auto on a legacy node: legacy found (it holds nat KUBE-SERVICES), and used"
+
+# --cleanup on the legacy backend: the syncer (not root) names its tables
+ip netns exec "$NS" "$KP" --cleanup --iptables-backend=legacy >"$WORK/cleanup.log" 2>&1 ||
+	{ cat "$WORK/cleanup.log" >&2; fail "--cleanup --iptables-backend=legacy failed"; }
+ip netns exec "$NS" iptables-legacy-save -t nat | grep -q -- "KUBE-SVC-\|KUBE-SERVICES" &&
+	fail "--cleanup left our chains in the legacy nat table"
+pass "--cleanup --iptables-backend=legacy: our chains gone from the legacy tables"
 
 # and auto on a clean node: nft, no CAP_NET_RAW
 ip netns exec "$NS" iptables-legacy -t nat -F
