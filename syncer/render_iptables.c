@@ -206,6 +206,61 @@ render_nodeport_match_all(const struct kp_config *cfg, int family)
 	return nodeport_addresses(cfg, family, &v4loop);
 }
 
+struct line_ref {
+	const char	*s;
+	size_t		 len;
+};
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct line_ref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * The per-service chain declarations in name order, after the fixed ones
+ * (which keep upstream's order).  The kernel ends the same either way,
+ * but iptables-nft-restore (1.8.7 and later) keeps user chains sorted by
+ * name and finds each one's place by a walk: in upstream's order a full
+ * restore of 1,000 Services took it 15.9 s here, in name order 3.4 s
+ * (bench/README.md).  tmp is scratch of the same size.
+ */
+static void
+sort_chain_lines(struct render_buf *b, size_t skip, struct render_buf *tmp)
+{
+	struct line_ref *v;
+	const char *p, *end = b->data + b->len, *nl;
+	size_t n = 0, i, line = 0, start = 0;
+
+	if (b->lines <= skip + 1)
+		return;
+	v = xreallocarray(NULL, b->lines - skip, sizeof(*v));
+	for (p = b->data; p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end - 1;
+		if (line == skip)
+			start = (size_t)(p - b->data);
+		if (line >= skip && n < b->lines - skip) {
+			v[n].s = p;
+			v[n].len = (size_t)(nl - p) + 1;
+			n++;
+		}
+	}
+	qsort(v, n, sizeof(*v), line_cmp);
+	render_buf_reset(tmp);
+	rb_grow(tmp, b->len - start);
+	for (i = 0; i < n; i++) {
+		memcpy(tmp->data + tmp->len, v[i].s, v[i].len);
+		tmp->len += v[i].len;
+	}
+	memcpy(b->data + start, tmp->data, tmp->len);
+	free(v);
+}
+
 static void
 w_header(struct render_ctx *c)
 {
@@ -405,6 +460,7 @@ int
 render_iptables(struct render_state *rs, const struct store *st,
     const struct render_params *p, struct render_counts *counts)
 {
+	size_t fixed;
 	struct render_buf *out = &rs->out;
 	struct render_ctx c;
 	const struct kp_config *cfg = p->cfg;
@@ -439,11 +495,15 @@ render_iptables(struct render_state *rs, const struct store *st,
 	ctx_borrow(&c, rs);
 
 	w_header(&c);
+	fixed = c.nat_chains.lines;
 	render_collect(&c);
 	for (i = 0; i < c.nsps; i++)
 		render_service_port(&c, &c.sps[i]);
 	w_stale(&c);
 	w_tail(&c);
+	/* out is scratch until it is written below */
+	sort_chain_lines(&c.nat_chains, fixed, out);
+	render_buf_reset(out);
 
 	/* one copy, into memory that is already there after a first sync */
 	if (out->cap < c.filter_chains.len + c.filter_rules.len +
