@@ -197,6 +197,8 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 {
 	struct kp_ip ips[NODEIPS_MAX], bind;
 	struct render_params p;
+	struct timespec t0;
+	double render_ms;
 	size_t nips = 0;
 
 	if (!f->seeded && !s->nft_mode)
@@ -229,15 +231,20 @@ sync_family(struct syncer *s, struct sync_family *f, bool full,
 		p.node_ip = s->store.node.ip;
 	if (s->nft_mode)
 		return sync_family_nft(s, f, &p, cnt, res);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (render_iptables(&s->rs, &s->store, &p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
 		return -1;
 	}
+	render_ms = ms_since(&t0);
 	if (full && jumps_ensure(&s->actx, f->af, res) != 0)
 		return -1;
 	if (apply_restore(&s->actx, f->af, s->rs.out.data, s->rs.out.len,
 	    res) != 0)
 		return -1;
+	/* bench/run reads this: where a sync's time goes */
+	log_debug(2, "%s: render %.1f ms, restore %.1f ms of %zu bytes",
+	    f->name, render_ms, (double)res->duration_ns / 1e6, s->rs.out.len);
 	chainset_update(&f->chains, s->rs.out.data, s->rs.out.len);
 	reconcile_conntrack(s, f);
 	return 0;
