@@ -225,9 +225,9 @@ line_cmp(const void *a, const void *b)
  * The per-service chain declarations in name order, after the fixed ones
  * (which keep upstream's order).  The kernel ends the same either way,
  * but iptables-nft-restore (1.8.7 and later) keeps user chains sorted by
- * name and finds each one's place by a walk: in upstream's order a full
- * restore of 1,000 Services took it 15.9 s here, in name order 3.4 s
- * (bench/README.md).  tmp is scratch of the same size.
+ * name and finds each one's place by a walk: in upstream's order the
+ * first sync of 1,000 Services took 17.9 s here, in name order 3.7 s
+ * (bench/RESULTS.md).  tmp is scratch of the same size.
  */
 static void
 sort_chain_lines(struct render_buf *b, size_t skip, struct render_buf *tmp)

@@ -5,7 +5,7 @@
  * the spec (sections 2.4-2.21); the first one is its example 2.21, but
  * for the order of the per-service chain declarations, which we write in
  * name order (render_iptables.c, sort_chain_lines(): iptables-nft-restore
- * loads a large rule set four times faster so).  The kernel ends the same.
+ * loads a large rule set several times faster so).  The kernel ends the same.
  */
 
 #include <check.h>
