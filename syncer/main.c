@@ -294,7 +294,7 @@ syncer_start(struct helper *h, void *ctx)
 		return -1;
 	}
 	render_state_init(&s->rs);
-	nft_render_state_init(&s->nrs);
+	render_state_init(&s->nrs);
 	report_init(&s->report, h);
 	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
 	    h->cfg.iptables.sync_period, program_sync, s);

@@ -90,7 +90,7 @@ program_free(struct syncer *s)
 		chainset_free(&s->fam[i].chains);
 		nft_names_free(&s->fam[i].nft_written);
 	}
-	nft_render_state_free(&s->nrs);
+	render_state_free(&s->nrs);
 }
 
 static bool

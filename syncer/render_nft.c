@@ -129,26 +129,6 @@ names_sort_unique(struct nft_names *n)
 	n->n = out;
 }
 
-/* ------------------------------------------------------------ state */
-
-void
-nft_render_state_init(struct nft_render_state *rs)
-{
-	memset(rs, 0, sizeof(*rs));
-}
-
-void
-nft_render_state_free(struct nft_render_state *rs)
-{
-	size_t i;
-
-	render_buf_free(&rs->out);
-	for (i = 0; i < sizeof(rs->part) / sizeof(rs->part[0]); i++)
-		render_buf_free(&rs->part[i]);
-	free(rs->sps);
-	free(rs->eps);
-	memset(rs, 0, sizeof(*rs));
-}
 
 /* ------------------------------------------------------- the frame */
 
@@ -527,7 +507,7 @@ w_elements(struct nft_ctx *c, struct render_buf *out)
 }
 
 int
-render_nft(struct nft_render_state *rs, const struct store *st,
+render_nft(struct render_state *rs, const struct store *st,
     const struct render_params *p, const struct nft_names *prev,
     struct nft_names *now, struct render_counts *counts)
 {

@@ -36,15 +36,8 @@ void	 nft_names_free(struct nft_names *);
 void	 nft_names_swap(struct nft_names *, struct nft_names *);
 
 /* Memory kept from one sync to the next (as struct render_state). */
-struct nft_render_state {
-	struct render_buf	 out;		/* the script */
-	struct render_buf	 part[12];	/* scratch */
-	void			*sps, *eps;
-	size_t			 capsps, capeps;
-};
-
-void	 nft_render_state_init(struct nft_render_state *);
-void	 nft_render_state_free(struct nft_render_state *);
+/* The kept memory is render_iptables.h's struct render_state (render_
+ * state_init/free); out holds the script. */
 
 /*
  * Render the script into rs->out.  prev is what the last successful sync
@@ -62,7 +55,7 @@ void	 nft_render_state_free(struct nft_render_state *);
  * chains and sets deleted.  Returns 0, or -1 for parameters that make
  * no sense.
  */
-int	 render_nft(struct nft_render_state *rs, const struct store *,
+int	 render_nft(struct render_state *rs, const struct store *,
 	    const struct render_params *p, const struct nft_names *prev,
 	    struct nft_names *now, struct render_counts *);
 

@@ -45,7 +45,7 @@ struct syncer {
 	struct sync_runner	*runner;
 	struct render_state	 rs;
 	bool			 nft_mode;	/* --proxy-mode=nftables */
-	struct nft_render_state	 nrs;
+	struct render_state	 nrs;
 	struct apply_ctx	 actx;
 	char			 node[KP_NAME_MAX + 1];
 	bool			 synced_once;

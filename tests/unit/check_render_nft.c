@@ -33,17 +33,17 @@ static void
 render_golden(const char *name, const struct store *st,
     const struct render_params *p, struct render_counts *cnt)
 {
-	struct nft_render_state rs;
+	struct render_state rs;
 	struct nft_names now;
 
 	memset(&now, 0, sizeof(now));
-	nft_render_state_init(&rs);
+	render_state_init(&rs);
 	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
 	golden(name, &rs.out);
 	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
 	golden(name, &rs.out);
 	ck_assert_uint_eq(strlen(rs.out.data), rs.out.len);
-	nft_render_state_free(&rs);
+	render_state_free(&rs);
 	nft_names_free(&now);
 }
 
@@ -259,7 +259,7 @@ START_TEST(test_partial)
 	struct render_params p;
 	struct render_counts cnt;
 	struct kp_service s;
-	struct nft_render_state rs;
+	struct render_state rs;
 	struct nft_names prev, now;
 	struct kp_key key;
 	static const struct tep two[] = {
@@ -284,7 +284,7 @@ START_TEST(test_partial)
 	    "10.96.0.3", NULL, P_HTTP, 1));
 	add_slice(&st, "default", "c", "c-1", KP_AF_INET, EP_HTTP, 1, two, 2);
 
-	nft_render_state_init(&rs);
+	render_state_init(&rs);
 	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &prev, &cnt), 0);
 	/* 3 service chains, 2 affinity sets */
 	ck_assert_uint_eq(prev.n, 5);
@@ -311,7 +311,7 @@ START_TEST(test_partial)
 	ck_assert_uint_eq(cnt.deleted_chains, 2);
 	ck_assert_uint_eq(now.n, 3);
 
-	nft_render_state_free(&rs);
+	render_state_free(&rs);
 	nft_names_free(&prev);
 	nft_names_free(&now);
 	store_free(&st);
@@ -329,7 +329,7 @@ START_TEST(test_large)
 	struct kp_config cfg;
 	struct render_params p;
 	struct render_counts cnt;
-	struct nft_render_state rs;
+	struct render_state rs;
 	struct nft_names now;
 	struct kp_service s;
 	struct tep e[10];
@@ -359,7 +359,7 @@ START_TEST(test_large)
 		add_slice(&st, "default", name, name, KP_AF_INET, EP_HTTP,
 		    1, e, 10);
 	}
-	nft_render_state_init(&rs);
+	render_state_init(&rs);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &now, &cnt), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -376,7 +376,7 @@ START_TEST(test_large)
 		fwrite(rs.out.data, 1, rs.out.len, f);
 		fclose(f);
 	}
-	nft_render_state_free(&rs);
+	render_state_free(&rs);
 	nft_names_free(&now);
 	store_free(&st);
 }
