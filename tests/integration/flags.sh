@@ -24,7 +24,9 @@ pass "--version: $(head -n1 "$WORK/version")"
 # PATTERN (the flag, or the value)
 bad() {
 	local out rc
-	out=$("$KP" "$1" 2>&1 </dev/null)
+	# no helpers to be found: should a value be taken after all, nothing
+	# starts here in the host's namespace (--proxy-mode=ipvs once did)
+	out=$(KUBE_PROXY_HELPER_DIR=/nonexistent "$KP" "$1" 2>&1 </dev/null)
 	rc=$?
 	[ $rc -eq 1 ] || fail "$1: exit $rc, want 1 ($out)"
 	echo "$out" | grep -q -- "$2" || fail "$1: message does not name $2: $out"
