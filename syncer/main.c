@@ -283,8 +283,8 @@ syncer_start(struct helper *h, void *ctx)
 	 * route_localnet, and no iptables canary */
 	s->nft_mode = strcmp(h->cfg.mode, "nftables") == 0;
 	if (s->nft_mode)
-		log_info("proxy mode: nftables (table kube-proxy, through "
-		    "libnftables)");
+		log_info("proxy mode: nftables (table kube-proxy, one "
+		    "netlink batch per sync)");
 	if (sysctl_setup(&h->cfg, !s->nft_mode, &s->audit) != 0) {
 		helper_exit(h, KP_EXIT_FAILURE);
 		return -1;
@@ -295,6 +295,9 @@ syncer_start(struct helper *h, void *ctx)
 	}
 	render_state_init(&s->rs);
 	render_state_init(&s->nrs);
+	nft_emit_init(&s->nemit, true);
+	nft_state_init(&s->fam[0].nft);
+	nft_state_init(&s->fam[1].nft);
 	report_init(&s->report, h);
 	s->runner = sync_runner_new(h->base, h->cfg.iptables.min_sync_period,
 	    h->cfg.iptables.sync_period, program_sync, s);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "apply_nft.h"
+#include "nft_batch.h"
 #include "conntrack.h"
 #include "helper.h"
 #include "jumps.h"
@@ -88,9 +89,10 @@ program_free(struct syncer *s)
 
 	for (i = 0; i < 2; i++) {
 		chainset_free(&s->fam[i].chains);
-		nft_names_free(&s->fam[i].nft_written);
+		nft_state_free(&s->fam[i].nft);
 	}
 	render_state_free(&s->nrs);
+	nft_emit_free(&s->nemit);
 }
 
 static bool
@@ -158,34 +160,27 @@ reconcile_conntrack(struct syncer *s, struct sync_family *f)
 
 /*
  * nftables mode: render, one transaction, conntrack.  What was written
- * is kept only once the kernel took it; after a failure nothing is
- * assumed and the next sync rebuilds the table.
+ * is taken as held only once the kernel took it; after a failure nothing
+ * is assumed and the next sync rebuilds the table.
  */
 static int
 sync_family_nft(struct syncer *s, struct sync_family *f,
     const struct render_params *p, struct render_counts *cnt,
     struct apply_result *res)
 {
-	struct nft_names now;
-
-	memset(&now, 0, sizeof(now));
-	if (render_nft(&s->nrs, &s->store, p, f->nft_known ?
-	    &f->nft_written : NULL, &now, cnt) != 0) {
+	if (render_nft(&s->nrs, &s->nemit, &f->nft, &s->store, p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
-		nft_names_free(&now);
+		nft_state_reset(&f->nft);
 		return -1;
 	}
-	if (apply_nft(s->nrs.out.data, res) != 0) {
-		f->nft_known = false;
-		nft_names_free(&now);
+	if (nft_batch_send(&s->nemit, res) != 0) {
+		nft_state_reset(&f->nft);
 		if (res->line_text[0] != '\0')
 			log_warnx("%s: nftables refused line %ld: %s", f->name,
 			    res->line, res->line_text);
 		return -1;
 	}
-	nft_names_swap(&f->nft_written, &now);
-	nft_names_free(&now);
-	f->nft_known = true;
+	f->nft.known = true;
 	reconcile_conntrack(s, f);
 	return 0;
 }

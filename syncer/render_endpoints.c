@@ -15,6 +15,9 @@ struct collect {
 	const void	**v;
 	size_t		  n, cap;
 	int		  family;
+	/* only these Services and their slices (NULL: all) */
+	render_changed_fn only;
+	void		 *only_arg;
 };
 
 static void
@@ -47,6 +50,8 @@ collect_service(const struct kp_service *s, void *arg)
 	 * of the proxier's family, never ExternalName ones */
 	if (s->type == KP_SVC_EXTERNALNAME || !svc_has_family(s, c->family))
 		return;
+	if (c->only != NULL && !c->only(s->namespace, s->name, c->only_arg))
+		return;
 	collect_push(c, s);
 }
 
@@ -56,8 +61,11 @@ collect_slice(const struct kp_slice *s, void *arg)
 	struct collect *c = arg;
 
 	/* the metaproxier routes slices by addressType */
-	if (s->family == c->family)
-		collect_push(c, s);
+	if (s->family != c->family)
+		return;
+	if (c->only != NULL && !c->only(s->namespace, s->service, c->only_arg))
+		return;
+	collect_push(c, s);
 }
 
 static int
@@ -279,6 +287,10 @@ render_collect(struct render_ctx *c)
 	const struct kp_slice *const *sl;
 	size_t i, j, si, se, total = 0;
 
+	if (c->only_changed) {
+		svcs.only = slices.only = c->p->changed;
+		svcs.only_arg = slices.only_arg = c->p->changed_arg;
+	}
 	store_foreach_service(c->st, collect_service, &svcs);
 	store_foreach_slice(c->st, collect_slice, &slices);
 	if (svcs.n > 1)

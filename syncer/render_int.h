@@ -89,6 +89,9 @@ struct render_ctx {
 	bool		 large_cluster;
 	bool		 topology_gate;
 	const char	*zone;			/* node zone, NULL: none */
+	/* collect only the Services p->changed() names (nftables mode's
+	 * partial sync: the others' rules stay as they are) */
+	bool		 only_changed;
 
 	struct rsp	*sps;
 	size_t		 nsps, capsps;

@@ -1,13 +1,14 @@
 /*
  * render_nft.h: the nftables mode's rules (--proxy-mode=nftables), as
- * one libnftables script for one IP family: table "ip kube-proxy" or
+ * one nf_tables transaction for one IP family (nft_emit.h writes it as
+ * netlink messages and as nft text): table "ip kube-proxy" or
  * "ip6 kube-proxy" and nothing outside it.  The layout and why are in
  * DESIGN.md ("nftables mode"); the packet fates are those of the
  * iptables mode (spec 2.5-2.14), the endpoint selection is the same code
  * (render_endpoints.c).
  *
- * The script is one transaction: libnftables sends a buffer as one
- * netlink batch, so a refused statement changes nothing.
+ * The transaction is one netlink batch, so a refused statement changes
+ * nothing.
  */
 #ifndef KP_RENDER_NFT_H
 #define KP_RENDER_NFT_H
@@ -21,43 +22,29 @@
 /* chain and set names: the kernel's NFT_NAME_MAXLEN, with NUL */
 #define NFT_NAME_MAX	256
 
-/*
- * The per-service chains and affinity sets that a sync wrote, sorted,
- * each "c:<chain>" or "s:<set>": the next sync deletes those it no
- * longer uses.  The syncer keeps this in memory and never lists the
- * table.
- */
-struct nft_names {
-	char	**v;
-	size_t	  n, cap;
-};
-
-void	 nft_names_free(struct nft_names *);
-void	 nft_names_swap(struct nft_names *, struct nft_names *);
-
-/* Memory kept from one sync to the next (as struct render_state). */
-/* The kept memory is render_iptables.h's struct render_state (render_
- * state_init/free); out holds the script. */
+struct nft_emit;
+struct nft_state;
 
 /*
- * Render the script into rs->out.  prev is what the last successful sync
- * wrote, or NULL when nothing is known (a new syncer, or after a failed
- * sync): the script then deletes and rebuilds the whole table.  With prev
- * and p->partial, only the chains of Services p->changed() names are
- * rewritten; the maps and the top-level chains always are.  now receives
- * this sync's names (emptied first).  Of p, existing_nat_chains and
- * random_fully are ignored (masquerade is always fully-random, as
- * upstream's nftables mode).
+ * Render one sync of one family into e (text and, when e->netlink, the
+ * batch).  st is what the kernel holds (nft_state.h): when !st->known
+ * the transaction deletes and rebuilds the whole table; else a full
+ * sync (!p->partial) flushes every rule and writes them again, and a
+ * partial one writes only the chains of the Services p->changed()
+ * names, and the fixed chains only if they changed.  Map and set
+ * elements are always sent as a difference.  The caller sets st->known
+ * once the kernel took the transaction, and resets st when it did not.
+ * Of p, existing_nat_chains and random_fully are ignored (masquerade
+ * is always fully-random, as upstream's nftables mode).
  *
  * counts: nat_chains = chains written, nat_rules = rules written,
- * filter_rules = map and set elements written, nat_chains_skipped =
- * per-service chains left as they are (partial), deleted_chains = stale
- * chains and sets deleted.  Returns 0, or -1 for parameters that make
- * no sense.
+ * filter_rules = elements added or deleted, nat_chains_skipped =
+ * per-service chains left as they are, deleted_chains = stale chains
+ * and sets deleted.  Returns 0, or -1 for parameters that make no sense.
  */
-int	 render_nft(struct render_state *rs, const struct store *,
-	    const struct render_params *p, const struct nft_names *prev,
-	    struct nft_names *now, struct render_counts *);
+int	 render_nft(struct render_state *rs, struct nft_emit *e,
+	    struct nft_state *st, const struct store *,
+	    const struct render_params *p, struct render_counts *);
 
 /* upstream's name bases (1.29 proxier.go): "HASH8-ns/name/proto/port" */
 void	 nft_name_port(const char *ns, const char *name, const char *proto,

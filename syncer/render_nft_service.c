@@ -19,6 +19,7 @@
  *                                     nftables mode (only for ClientIP)
  */
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,8 +27,9 @@
 
 struct nsp {
 	const char	*ns, *name, *proto;
-	char		 port[8];	/* the service port number */
-	char		 cip[KP_IP_STRLEN];
+	uint8_t		 ipproto;
+	uint16_t	 port;		/* the service port number */
+	struct kp_ip	 cip;
 	char		 base[NFT_NAME_MAX];
 	char		 svc[NFT_NAME_MAX + 16];
 	char		 svl[NFT_NAME_MAX + 16];
@@ -35,54 +37,23 @@ struct nsp {
 	char		 fw[NFT_NAME_MAX + 16];
 };
 
-/* One element: "\t<key> : <verdict>", comma-separated. */
+/* One element of the map m, claimed by this Service. */
 static void
-el_start(struct nft_ctx *c, int m)
+claim(struct nft_ctx *c, struct nft_svc *rec, unsigned m, const struct nsp *n,
+    const struct kp_ip *ip, uint16_t port, enum nft_verdict v,
+    const char *chain)
 {
-	struct render_buf *b = c->el[m];
+	struct nft_elem el;
 
-	if (b->len > 0)
-		RB_LIT(b, ",\n");
-	RB_LIT(b, "\t");
-	c->counts->filter_rules++;
-}
-
-static void
-el_ip(struct nft_ctx *c, int m, const struct nsp *n, const char *ip,
-    const char *verdict, const char *chain)
-{
-	struct render_buf *b = c->el[m];
-
-	el_start(c, m);
-	rb_str(b, ip);
-	RB_LIT(b, " . ");
-	rb_str(b, n->proto);
-	RB_LIT(b, " . ");
-	rb_str(b, n->port);
-	RB_LIT(b, " : ");
-	rb_str(b, verdict);
-	if (chain != NULL) {
-		RB_LIT(b, " ");
-		rb_str(b, chain);
-	}
-}
-
-static void
-el_port(struct nft_ctx *c, int m, const struct nsp *n, unsigned port,
-    const char *verdict, const char *chain)
-{
-	struct render_buf *b = c->el[m];
-
-	el_start(c, m);
-	rb_str(b, n->proto);
-	RB_LIT(b, " . ");
-	rb_uint(b, port);
-	RB_LIT(b, " : ");
-	rb_str(b, verdict);
-	if (chain != NULL) {
-		RB_LIT(b, " ");
-		rb_str(b, chain);
-	}
+	memset(&el, 0, sizeof(el));
+	el.key = ip != NULL ? NFT_K_ADDR_PROTO_PORT : NFT_K_PROTO_PORT;
+	if (ip != NULL)
+		el.a = *ip;
+	el.proto = n->ipproto;
+	el.port = port;
+	el.v = v;
+	el.chain = chain;
+	nft_state_claim(c->st, rec, m, &el);
 }
 
 static void
@@ -97,30 +68,6 @@ affinity_name(const struct nsp *n, const struct kp_svc_port *pt,
 	snprintf(out, len, "affinity-%s", base);
 }
 
-/* " meta l4proto tcp dnat to <ip:port>" */
-static void
-w_dnat(struct nft_ctx *c, const struct nsp *n, const struct rep *r)
-{
-	RB_LIT(c->rules, "meta l4proto ");
-	rb_str(c->rules, n->proto);
-	RB_LIT(c->rules, " dnat to ");
-	rb_str(c->rules, r->key);
-	rb_nl(c->rules);
-	c->counts->nat_rules++;
-}
-
-static void
-w_update(struct nft_ctx *c, const char *set, unsigned timeout)
-{
-	RB_LIT(c->rules, "update @");
-	rb_str(c->rules, set);
-	RB_LIT(c->rules, " { ");
-	rb_str(c->rules, c->fam);
-	RB_LIT(c->rules, " saddr timeout ");
-	rb_uint(c->rules, timeout);
-	RB_LIT(c->rules, "s } ");
-}
-
 /*
  * A service or local chain: the internal masquerade rule when it is the
  * internal chain, the affinity rules, then one rule per endpoint: rule i
@@ -131,59 +78,60 @@ w_svc_chain(struct nft_ctx *c, const struct rsp *sp, const struct nsp *n,
     const char *chain, bool local, size_t cnt, bool masq)
 {
 	const struct kp_service *s = sp->svc;
+	struct nft_emit *e = c->e;
 	struct rep *seg = c->rc.eps + sp->ep_off;
 	bool aff = s->affinity == KP_AFFINITY_CLIENTIP;
 	char set[NFT_NAME_MAX + 16];
 	size_t i, k;
 
-	nft_w_chain(c, chain);
+	nft_e_chain_begin(e, chain);
 	if (masq) {
-		RB_LIT(c->rules, "\t\t");
-		rb_str(c->rules, c->fam);
-		RB_LIT(c->rules, " daddr ");
-		rb_str(c->rules, n->cip);
-		RB_LIT(c->rules, " ");
-		rb_str(c->rules, n->proto);
-		RB_LIT(c->rules, " dport ");
-		rb_str(c->rules, n->port);
-		if (!c->masq_all) {
-			RB_LIT(c->rules, " ");
-			rb_str(c->rules, c->if_not_local);
-		}
-		RB_LIT(c->rules, " jump mark-for-masquerade");
-		rb_nl(c->rules);
-		c->counts->nat_rules++;
+		nr_begin(e);
+		nr_ip(e, false, &n->cip);
+		nr_proto_dport(e, n->ipproto, n->port);
+		if (!c->masq_all)
+			nr_local(e, &c->local, true);
+		nr_verdict(e, NFT_V_JUMP, "mark-for-masquerade");
+		nr_end(e);
 	}
 	if (aff)
 		for (i = 0; i < sp->ep_n; i++) {
 			if (!(local ? seg[i].in_local : seg[i].in_cluster))
 				continue;
 			affinity_name(n, sp->port, &seg[i], set, sizeof(set));
-			RB_LIT(c->rules, "\t\t");
-			rb_str(c->rules, c->fam);
-			RB_LIT(c->rules, " saddr @");
-			rb_str(c->rules, set);
-			RB_LIT(c->rules, " ");
-			w_update(c, set, s->affinity_timeout);
-			w_dnat(c, n, &seg[i]);
+			nr_begin(e);
+			nr_saddr_in_set(e, set);
+			nr_update_saddr(e, set, s->affinity_timeout);
+			nr_dnat(e, n->ipproto, &seg[i].ep->addr, seg[i].port);
+			nr_end(e);
 		}
 	for (i = 0, k = 0; i < sp->ep_n; i++) {
 		if (!(local ? seg[i].in_local : seg[i].in_cluster))
 			continue;
-		RB_LIT(c->rules, "\t\t");
-		if (k < cnt - 1) {
-			RB_LIT(c->rules, "numgen random mod ");
-			rb_uint(c->rules, cnt - k);
-			RB_LIT(c->rules, " == 0 ");
-		}
+		nr_begin(e);
+		if (k < cnt - 1)
+			nr_numgen(e, (uint32_t)(cnt - k));
 		k++;
 		if (aff) {
 			affinity_name(n, sp->port, &seg[i], set, sizeof(set));
-			w_update(c, set, s->affinity_timeout);
+			nr_update_saddr(e, set, s->affinity_timeout);
 		}
-		w_dnat(c, n, &seg[i]);
+		nr_dnat(e, n->ipproto, &seg[i].ep->addr, seg[i].port);
+		nr_end(e);
 	}
-	nft_w_chain_end(c);
+	nft_e_chain_end(e);
+}
+
+static uint8_t
+ipproto(unsigned kp_proto)
+{
+	switch (kp_proto) {
+	case KP_PROTO_UDP:
+		return IPPROTO_UDP;
+	case KP_PROTO_SCTP:
+		return IPPROTO_SCTP;
+	}
+	return IPPROTO_TCP;
 }
 
 static void
@@ -195,11 +143,12 @@ nsp_init(struct nsp *n, const struct rsp *sp, int family)
 	n->ns = s->namespace;
 	n->name = s->name;
 	n->proto = render_proto_str(sp->port->protocol);
-	snprintf(n->port, sizeof(n->port), "%u", sp->port->port);
-	n->cip[0] = '\0';
+	n->ipproto = ipproto(sp->port->protocol);
+	n->port = sp->port->port;
+	memset(&n->cip, 0, sizeof(n->cip));
 	for (i = 0; i < s->n_cluster_ips && i < KP_MAX_CLUSTER_IPS; i++)
 		if (s->cluster_ips[i].family == family) {
-			ip_format(&s->cluster_ips[i], n->cip, sizeof(n->cip));
+			n->cip = s->cluster_ips[i];
 			break;
 		}
 	nft_name_port(n->ns, n->name, n->proto, sp->port->name, n->base);
@@ -220,19 +169,16 @@ count_family(const struct kp_ip *v, size_t n, int family)
 	return k;
 }
 
-/* A chain this sync writes: named, and flushed first when partial. */
+/* A chain this sync writes: declared when new, else flushed first
+ * (unless the whole table was flushed). */
 static void
-chain_use(struct nft_ctx *c, const char *name, bool write)
+chain_use(struct nft_ctx *c, struct nft_svc *rec, const char *name)
 {
-	nft_names_add(c->now, 'c', name);
-	if (write && c->partial) {
-		nft_w_cmd(c, c->flush, "add", "chain", name);
-		nft_w_cmd(c, c->flush, "flush", "chain", name);
-	}
-	if (write)
-		c->counts->nat_chains++;
-	else
-		c->counts->nat_chains_skipped++;
+	if (nft_state_own(c->st, rec, 'c', name))
+		nft_e_decl_chain(c->e, name, NULL, NULL, 0);
+	else if (c->partial)
+		nft_e_chain_cmd(c->e, NFT_PH_FLUSH, "flush", name);
+	c->chains_written++;
 }
 
 static void
@@ -240,28 +186,37 @@ w_ext_chain(struct nft_ctx *c, const struct kp_service *s,
     const struct nsp *n, bool uses_svc, bool has_ext,
     const char *external_chain)
 {
-	char t[NFT_NAME_MAX + CFG_STR_MAX + 64];
+	struct nft_emit *e = c->e;
 
-	nft_w_chain(c, n->ext);
-	if (!s->etp_local)
-		nft_w_rule(c, "jump mark-for-masquerade");
-	else if (uses_svc) {
+	nft_e_chain_begin(e, n->ext);
+	if (!s->etp_local) {
+		nr_begin(e);
+		nr_verdict(e, NFT_V_JUMP, "mark-for-masquerade");
+		nr_end(e);
+	} else if (uses_svc) {
 		/* pods and the node itself reach the cluster-wide endpoints,
 		 * as through an external load balancer */
-		if (c->detector) {
-			snprintf(t, sizeof(t), "%s goto %s", c->if_local,
-			    n->svc);
-			nft_w_rule(c, t);
+		if (c->local.kind != NFT_LOCAL_NONE) {
+			nr_begin(e);
+			nr_local(e, &c->local, false);
+			nr_verdict(e, NFT_V_GOTO, n->svc);
+			nr_end(e);
 		}
-		nft_w_rule(c, "fib saddr type local jump mark-for-masquerade");
-		snprintf(t, sizeof(t), "fib saddr type local goto %s", n->svc);
-		nft_w_rule(c, t);
+		nr_begin(e);
+		nr_fib_local(e, true);
+		nr_verdict(e, NFT_V_JUMP, "mark-for-masquerade");
+		nr_end(e);
+		nr_begin(e);
+		nr_fib_local(e, true);
+		nr_verdict(e, NFT_V_GOTO, n->svc);
+		nr_end(e);
 	}
 	if (has_ext) {
-		snprintf(t, sizeof(t), "goto %s", external_chain);
-		nft_w_rule(c, t);
+		nr_begin(e);
+		nr_verdict(e, NFT_V_GOTO, external_chain);
+		nr_end(e);
 	}
-	nft_w_chain_end(c);
+	nft_e_chain_end(e);
 }
 
 static void
@@ -269,19 +224,20 @@ w_fw_chain(struct nft_ctx *c, const struct kp_service *s,
     const struct nsp *n)
 {
 	const int fam = c->p->family;
-	char t[KP_CIDR_STRLEN + 32], cidr[KP_CIDR_STRLEN];
+	struct nft_emit *e = c->e;
 	bool from_node = false;
 	size_t i;
 
-	nft_w_chain(c, n->fw);
+	nft_e_chain_begin(e, n->fw);
 	for (i = 0; i < s->n_source_ranges; i++) {
 		const struct kp_cidr *r = &s->source_ranges[i];
 
 		if (r->ip.family != fam)
 			continue;
-		cidr_format(r, cidr, sizeof(cidr));
-		snprintf(t, sizeof(t), "%s saddr %s return", c->fam, cidr);
-		nft_w_rule(c, t);
+		nr_begin(e);
+		nr_addr(e, true, r, false);
+		nr_verdict(e, NFT_V_RETURN, NULL);
+		nr_end(e);
 		if (c->p->node_ip.family == fam &&
 		    cidr_contains(r, &c->p->node_ip))
 			from_node = true;
@@ -291,13 +247,15 @@ w_fw_chain(struct nft_ctx *c, const struct kp_service *s,
 		for (i = 0; i < s->n_lb_ips; i++) {
 			if (s->lb_ips[i].family != fam)
 				continue;
-			ip_format(&s->lb_ips[i], cidr, sizeof(cidr));
-			snprintf(t, sizeof(t), "%s saddr %s return", c->fam,
-			    cidr);
-			nft_w_rule(c, t);
+			nr_begin(e);
+			nr_ip(e, true, &s->lb_ips[i]);
+			nr_verdict(e, NFT_V_RETURN, NULL);
+			nr_end(e);
 		}
-	nft_w_rule(c, "drop");
-	nft_w_chain_end(c);
+	nr_begin(e);
+	nr_verdict(e, NFT_V_DROP, NULL);
+	nr_end(e);
+	nft_e_chain_end(e);
 }
 
 void
@@ -306,22 +264,25 @@ nft_service_port(struct nft_ctx *c, const struct rsp *sp)
 	const struct kp_service *s = sp->svc;
 	const int fam = c->p->family;
 	struct rep *seg = c->rc.eps + sp->ep_off;
+	struct nft_svc *rec;
 	struct nsp n;
-	char ip[KP_IP_STRLEN], set[NFT_NAME_MAX + 16];
-	const char *iverdict = NULL, *everdict = NULL, *rej;
+	char set[NFT_NAME_MAX + 16];
+	enum nft_verdict iv = NFT_V_NONE, ev = NFT_V_NONE;
+	const char *ichain = NULL, *echain = NULL;
 	const char *internal_chain, *external_chain;
 	size_t nlb, next, nsrc, ncl, nlo, i;
-	bool ext_access, uses_cluster, uses_local, has_eps, write;
+	bool ext_access, uses_cluster, uses_local, has_eps;
 	bool uses_svc, uses_svl, has_int, has_ext, uses_ext, uses_fw;
-	struct render_buf *hp = c->el[NFT_M_HAIRPIN];
+	uint16_t np = sp->port->node_port;
 
 	nsp_init(&n, sp, fam);
+	rec = nft_state_svc(c->st, s->namespace, s->name);
 	nlb = count_family(s->lb_ips, s->n_lb_ips, fam);
 	next = count_family(s->external_ips, s->n_external_ips, fam);
 	for (i = 0, nsrc = 0; i < s->n_source_ranges; i++)
 		if (s->source_ranges[i].ip.family == fam)
 			nsrc++;
-	ext_access = sp->port->node_port != 0 || nlb > 0 || next > 0;
+	ext_access = np != 0 || nlb > 0 || next > 0;
 	uses_cluster = !s->itp_local || ext_access;
 	uses_local = s->itp_local || (s->etp_local && ext_access);
 	render_categorize(&c->rc, sp, uses_cluster, uses_local, &ncl, &nlo,
@@ -336,104 +297,99 @@ nft_service_port(struct nft_ctx *c, const struct rsp *sp)
 	uses_ext = has_eps && ext_access;
 	uses_fw = has_eps && nlb > 0 && nsrc > 0;
 
-	rej = "goto reject-chain";
-	if (!has_eps)
-		iverdict = everdict = rej;
-	else {
+	if (!has_eps) {
+		iv = ev = NFT_V_GOTO;
+		ichain = echain = "reject-chain";
+	} else {
 		if (!has_int) {
-			iverdict = "drop";
+			iv = NFT_V_DROP;
 			c->counts->no_local_internal++;
 		}
 		if (!has_ext) {
-			everdict = "drop";
+			ev = NFT_V_DROP;
 			c->counts->no_local_external++;
 		}
 	}
 
-	/* the elements, every sync: the maps are rewritten whole */
+	/* the elements this Service claims */
 	if (has_int)
-		el_ip(c, NFT_M_SERVICE_IPS, &n, n.cip, "goto",
+		claim(c, rec, NFT_M_SERVICE_IPS, &n, &n.cip, n.port, NFT_V_GOTO,
 		    internal_chain);
 	else
-		el_ip(c, NFT_M_NOEP_SERVICES, &n, n.cip, iverdict, NULL);
+		claim(c, rec, NFT_M_NOEP_SERVICES, &n, &n.cip, n.port, iv,
+		    ichain);
 	for (i = 0; i < s->n_external_ips; i++) {
 		if (s->external_ips[i].family != fam)
 			continue;
-		ip_format(&s->external_ips[i], ip, sizeof(ip));
 		if (has_eps)
-			el_ip(c, NFT_M_SERVICE_IPS, &n, ip, "goto", n.ext);
+			claim(c, rec, NFT_M_SERVICE_IPS, &n, &s->external_ips[i],
+			    n.port, NFT_V_GOTO, n.ext);
 		if (!has_ext)
-			el_ip(c, NFT_M_NOEP_EXTERNAL, &n, ip, everdict, NULL);
+			claim(c, rec, NFT_M_NOEP_EXTERNAL, &n,
+			    &s->external_ips[i], n.port, ev, echain);
 	}
 	for (i = 0; i < s->n_lb_ips; i++) {
 		if (s->lb_ips[i].family != fam)
 			continue;
-		ip_format(&s->lb_ips[i], ip, sizeof(ip));
 		if (has_eps)
-			el_ip(c, NFT_M_SERVICE_IPS, &n, ip, "goto", n.ext);
+			claim(c, rec, NFT_M_SERVICE_IPS, &n, &s->lb_ips[i],
+			    n.port, NFT_V_GOTO, n.ext);
 		if (uses_fw)
-			el_ip(c, NFT_M_FIREWALL_IPS, &n, ip, "goto", n.fw);
+			claim(c, rec, NFT_M_FIREWALL_IPS, &n, &s->lb_ips[i],
+			    n.port, NFT_V_GOTO, n.fw);
 		if (!has_ext)
-			el_ip(c, NFT_M_NOEP_EXTERNAL, &n, ip, everdict, NULL);
+			claim(c, rec, NFT_M_NOEP_EXTERNAL, &n, &s->lb_ips[i],
+			    n.port, ev, echain);
 	}
-	if (sp->port->node_port != 0) {
+	if (np != 0) {
 		if (has_eps)
-			el_port(c, NFT_M_SERVICE_NODEPORTS, &n,
-			    sp->port->node_port, "goto", n.ext);
+			claim(c, rec, NFT_M_SERVICE_NODEPORTS, &n, NULL, np,
+			    NFT_V_GOTO, n.ext);
 		if (!has_ext)
-			el_port(c, NFT_M_NOEP_NODEPORTS, &n,
-			    sp->port->node_port, everdict, NULL);
+			claim(c, rec, NFT_M_NOEP_NODEPORTS, &n, NULL, np, ev,
+			    echain);
 	}
 	/* (no health-check node port rule: an accept in our table cannot
 	 * undo a drop in another; upstream's nftables mode has none) */
 	for (i = 0; i < sp->ep_n; i++) {
+		struct nft_elem el;
+
 		if (!seg[i].reachable)
 			continue;
-		el_start(c, NFT_M_HAIRPIN);
-		rb_mem(hp, seg[i].key + seg[i].ip_off, seg[i].ip_len);
-		RB_LIT(hp, " . ");
-		rb_mem(hp, seg[i].key + seg[i].ip_off, seg[i].ip_len);
+		memset(&el, 0, sizeof(el));
+		el.key = NFT_K_ADDR_ADDR;
+		el.a = el.b = seg[i].ep->addr;
+		el.v = NFT_V_NONE;
+		nft_state_claim(c->st, rec, NFT_M_HAIRPIN, &el);
 	}
 
-	/* the chains: only a changed Service's on a partial sync */
-	write = !c->partial || c->p->changed == NULL ||
-	    c->p->changed(s->namespace, s->name, c->p->changed_arg);
+	/* the chains and affinity sets */
 	if (s->affinity == KP_AFFINITY_CLIENTIP)
 		for (i = 0; i < sp->ep_n; i++) {
 			if (!(seg[i].in_cluster || seg[i].in_local))
 				continue;
 			affinity_name(&n, sp->port, &seg[i], set, sizeof(set));
-			nft_names_add(c->now, 's', set);
-			if (!write)
-				continue;
-			RB_LIT(c->decl, "\tset ");
-			rb_str(c->decl, set);
-			RB_LIT(c->decl, " { type ");
-			rb_str(c->decl, c->addr_type);
-			RB_LIT(c->decl, " ; flags dynamic,timeout ; }");
-			rb_nl(c->decl);
+			if (nft_state_own(c->st, rec, 's', set))
+				nft_e_decl_timeout_set(c->e, set);
 		}
 	if (uses_ext) {
-		chain_use(c, n.ext, write);
-		if (write)
-			w_ext_chain(c, s, &n, uses_svc, has_ext,
-			    external_chain);
+		chain_use(c, rec, n.ext);
+		w_ext_chain(c, s, &n, uses_svc, has_ext, external_chain);
 	}
 	if (uses_fw) {
-		chain_use(c, n.fw, write);
-		if (write)
-			w_fw_chain(c, s, &n);
+		chain_use(c, rec, n.fw);
+		w_fw_chain(c, s, &n);
 	}
 	if (uses_svc) {
-		chain_use(c, n.svc, write);
-		if (write)
-			w_svc_chain(c, sp, &n, n.svc, false, ncl, has_int &&
-			    !s->itp_local && (c->masq_all || c->detector));
+		chain_use(c, rec, n.svc);
+		w_svc_chain(c, sp, &n, n.svc, false, ncl, has_int &&
+		    !s->itp_local && (c->masq_all ||
+		    c->local.kind != NFT_LOCAL_NONE));
 	}
 	if (uses_svl) {
-		chain_use(c, n.svl, write);
-		if (write)
-			w_svc_chain(c, sp, &n, n.svl, true, nlo, has_int &&
-			    s->itp_local && (c->masq_all || c->detector));
+		chain_use(c, rec, n.svl);
+		w_svc_chain(c, sp, &n, n.svl, true, nlo, has_int &&
+		    s->itp_local && (c->masq_all ||
+		    c->local.kind != NFT_LOCAL_NONE));
 	}
 }

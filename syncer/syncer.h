@@ -13,6 +13,8 @@
 #include "chains.h"
 #include "keyset.h"
 #include "model.h"
+#include "nft_emit.h"
+#include "nft_state.h"
 #include "render_iptables.h"
 #include "render_nft.h"
 #include "report.h"
@@ -33,10 +35,10 @@ struct sync_family {
 	bool		 seeded;	/* chains read back once at start */
 	/* our per-service nat chains in the kernel, as we wrote them */
 	struct chainset	 chains;
-	/* nftables mode: what the last sync wrote; nft_known false: not
-	 * known (start, failed sync), the next sync rebuilds the table */
-	struct nft_names nft_written;
-	bool		 nft_known;
+	/* nftables mode: what the table holds, as the syncer wrote it;
+	 * not known at start and after a failed sync: the next sync
+	 * rebuilds the table */
+	struct nft_state nft;
 };
 
 struct syncer {
@@ -46,6 +48,7 @@ struct syncer {
 	struct render_state	 rs;
 	bool			 nft_mode;	/* --proxy-mode=nftables */
 	struct render_state	 nrs;
+	struct nft_emit		 nemit;	/* nftables mode's transaction */
 	struct apply_ctx	 actx;
 	char			 node[KP_NAME_MAX + 1];
 	bool			 synced_once;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # nft.sh: --proxy-mode=nftables end to end, as rules.sh for iptables.
 # kube-proxy runs in the node namespace against the test apiserver and
-# writes table "ip kube-proxy" through libnftables; real connections
+# writes table "ip kube-proxy" as netlink batches; real connections
 # from a client pod, from outside and from an endpoint to itself go
 # through it.  Asserts the table's maps and chains, that both endpoints
 # of a ClusterIP are reached, a NodePort from outside (masqueraded), a
@@ -69,7 +69,24 @@ start_kp --v=1 --proxy-mode=nftables --kubeconfig="$WORK/kubeconfig" \
 wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync: nftables table ip kube-proxy" ||
 	fail "no nftables sync: $(tail -n 5 "$WORK/kube-proxy.log")"
 wait_until 5 log_has "supervisor: first sync done" || fail "no first-sync report"
-pass "first full sync through libnftables; the supervisor told"
+pass "first full sync as one netlink batch; the supervisor told"
+
+# what the syncer built by hand lists as nft itself would have written
+# it: the listing loads with nft -f into a fresh namespace and lists the
+# same again (a key type, verdict or expression nft cannot read back
+# would show here)
+ip netns exec "$NS" nft list table ip kube-proxy >"$WORK/listed.nft" ||
+	fail "cannot list table ip kube-proxy"
+rt_ns="kpt-rt-$$"
+ip netns add "$rt_ns" || fail "cannot make $rt_ns"
+ip netns exec "$rt_ns" nft -f "$WORK/listed.nft" || { ip netns del "$rt_ns"; fail "nft -f of our own table's listing failed"; }
+ip netns exec "$rt_ns" nft list table ip kube-proxy >"$WORK/relisted.nft"
+ip netns del "$rt_ns"
+diff -u "$WORK/listed.nft" "$WORK/relisted.nft" >&2 ||
+	fail "the table does not list the same after nft -f of its listing"
+grep -q 'type ipv4_addr . inet_proto . inet_service : verdict' "$WORK/listed.nft" ||
+	fail "service-ips' key type does not list as nft's own"
+pass "the table lists, reloads with nft -f and lists the same"
 
 table=$(ip netns exec "$NS" nft list table ip kube-proxy) || fail "no table ip kube-proxy"
 for want in 'comment "rules for kube-proxy"' \
@@ -126,7 +143,7 @@ pass "hairpin: an endpoint reaching itself through its Service is masqueraded"
 
 # an endpoint goes away: a partial sync; only the other one answers
 ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"web-1","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[{"addresses":["10.244.0.6"],"conditions":{"ready":true},"nodeName":"test-node"}],"ports":[{"name":"http","protocol":"TCP","port":8080}]}'
-wait_until 10 log_has "partial sync: nftables table ip kube-proxy: 16 chains written (3 kept)" ||
+wait_until 10 log_has "partial sync: nftables table ip kube-proxy: 2 chains written (3 kept)" ||
 	fail "no partial sync writing one service chain: $(grep 'sync' "$WORK/kube-proxy.log" | tail -n 3)"
 for _ in $(seq 10); do
 	expect_probe "web-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.10 80
@@ -147,9 +164,30 @@ wait_until 5 no_flows || fail "stale UDP flow to the removed endpoint still ther
 expect_probe "dns-2 $CLIENT_IP" "$NET_CLIENT" 10.96.0.53 53 udp
 pass "UDP: the stale flow deleted, the new endpoint answers"
 
-# a Service deleted: its chains go, by name, from the syncer's memory
+# a refused transaction: a rule of somebody else's in our services
+# chain jumps to sticky's service chain, so deleting that chain (sticky
+# goes) is refused with EBUSY.  The syncer logs the statement, keeps
+# nothing of the refused sync, and its retry rebuilds the whole table.
+sticky_chain=$(ip netns exec "$NS" nft list table ip kube-proxy |
+	sed -n 's/^[[:space:]]*chain \(service-[^ ]*default\/sticky\/[^ ]*\) {.*/\1/p' | head -n1)
+[ -n "$sticky_chain" ] || fail "no service chain for sticky (test broken)"
+ip netns exec "$NS" nft add rule ip kube-proxy services ip daddr 192.0.2.1 jump "$sticky_chain" ||
+	fail "cannot add the foreign rule (test broken)"
+fulls=$(log_count "full sync: nftables table ip kube-proxy: .* ok in")
 ctl delete '{"kind":"Service","namespace":"default","name":"sticky"}'
-wait_until 10 log_has "partial sync: .* [1-9][0-9]* stale deleted" ||
+wait_until 10 log_has "nftables refused line [0-9]*: delete chain ip kube-proxy $sticky_chain" ||
+	fail "no refused transaction naming the chain: $(grep -i 'refused\|sync' "$WORK/kube-proxy.log" | tail -n 3)"
+log_has "partial sync: nftables table ip kube-proxy (IPv4): failed" ||
+	fail "the refused sync not reported as failed"
+# the retry comes after the sync period (30 s), as upstream's
+wait_until 45 log_count_gt "full sync: nftables table ip kube-proxy: .* ok in" "$fulls" ||
+	fail "no full sync after the refusal"
+ip netns exec "$NS" nft list chain ip kube-proxy services | grep -q 192.0.2.1 &&
+	fail "the foreign rule survived the rebuild"
+pass "a refused transaction: logged with its statement, retried as a rebuild of the table"
+
+# a Service deleted: its chains go, by name, from the syncer's memory
+wait_until 10 log_has "sync: .* [1-9][0-9]* stale deleted\|full sync: nftables table ip kube-proxy: .* ok in" ||
 	fail "no stale deletion after the Service went"
 ip netns exec "$NS" nft list table ip kube-proxy | grep -q 'default/sticky' &&
 	fail "the deleted Service's chains or sets are still there"

@@ -1,5 +1,6 @@
 /*
- * check_render_nft.c: the nftables mode's script (render_nft.c):
+ * check_render_nft.c: the nftables mode's transaction (render_nft.c,
+ * nft_state.c, nft_emit.c), as its nft text:
  * upstream's name hashes, and golden scripts for small clusters built by
  * hand (tests/fixtures/render-nft/).  Each golden was applied with
  * nft -f in a scratch network namespace when it was written;
@@ -15,6 +16,8 @@
 
 #include "config.h"
 #include "model.h"
+#include "nft_emit.h"
+#include "nft_state.h"
 #include "render_nft.h"
 #include "store.h"
 #include "unit.h"
@@ -28,25 +31,67 @@ golden(const char *name, const struct render_buf *out)
 	golden_file("render-nft", "nft", name, out);
 }
 
-/* Render (a first sync: prev NULL), compare, render again: same bytes. */
+/* A syncer's nftables memory for one family, as program.c keeps it. */
+struct nft_run {
+	struct render_state	rs;
+	struct nft_emit		e;
+	struct nft_state	st;
+	struct render_buf	out;	/* the text of the last sync */
+};
+
+static void
+run_init(struct nft_run *r)
+{
+	render_state_init(&r->rs);
+	/* the netlink messages are built too (not sent): every statement
+	 * must have one */
+	nft_emit_init(&r->e, true);
+	nft_state_init(&r->st);
+	render_buf_init(&r->out);
+}
+
+static void
+run_free(struct nft_run *r)
+{
+	render_state_free(&r->rs);
+	nft_emit_free(&r->e);
+	nft_state_free(&r->st);
+	render_buf_free(&r->out);
+}
+
+/* One sync, taken by the "kernel": its text into r->out. */
+static void
+run_sync(struct nft_run *r, const struct store *st,
+    const struct render_params *p, struct render_counts *cnt)
+{
+	ck_assert_int_eq(render_nft(&r->rs, &r->e, &r->st, st, p, cnt), 0);
+	ck_assert(!r->e.error);
+	nft_emit_text(&r->e, &r->out);
+	r->st.known = true;
+}
+
+/* Render (a first sync), compare, render again from nothing: same bytes. */
 static void
 render_golden(const char *name, const struct store *st,
     const struct render_params *p, struct render_counts *cnt)
 {
-	struct render_state rs;
-	struct nft_names now;
+	struct nft_run r;
 
-	memset(&now, 0, sizeof(now));
-	render_state_init(&rs);
-	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
-	golden(name, &rs.out);
-	ck_assert_int_eq(render_nft(&rs, st, p, NULL, &now, cnt), 0);
-	golden(name, &rs.out);
-	ck_assert_uint_eq(strlen(rs.out.data), rs.out.len);
-	render_state_free(&rs);
-	nft_names_free(&now);
+	run_init(&r);
+	run_sync(&r, st, p, cnt);
+	golden(name, &r.out);
+	/* every message names a line of the text */
+	ck_assert_uint_gt(nft_emit_count(&r.e), 0);
+	ck_assert_uint_gt(nft_emit_line_of(&r.e, nft_emit_count(&r.e) - 1),
+	    0);
+	ck_assert_uint_le(nft_emit_line_of(&r.e, nft_emit_count(&r.e) - 1),
+	    r.out.lines);
+	nft_state_reset(&r.st);
+	run_sync(&r, st, p, cnt);
+	golden(name, &r.out);
+	ck_assert_uint_eq(strlen(r.out.data), r.out.len);
+	run_free(&r);
 }
-
 
 /* ------------------------------------------------------------ names */
 
@@ -240,17 +285,29 @@ START_TEST(test_ipv6)
 END_TEST
 
 static bool
-changed_only_b(const char *ns, const char *name, void *arg)
+changed_b_c(const char *ns, const char *name, void *arg)
 {
 	(void)arg;
-	return strcmp(ns, "default") == 0 && strcmp(name, "b") == 0;
+	return strcmp(ns, "default") == 0 && (strcmp(name, "b") == 0 ||
+	    strcmp(name, "c") == 0);
+}
+
+static bool
+changed_none(const char *ns, const char *name, void *arg)
+{
+	(void)ns;
+	(void)name;
+	(void)arg;
+	return false;
 }
 
 /*
- * Syncs after the first: with what the last one wrote, the table is not
- * deleted; a partial sync rewrites the maps, the fixed chains and the
- * changed Service's chains only, and deletes what is no longer used
- * (service c gone, b's removed endpoint's affinity set).
+ * Syncs after the first: the table is not deleted; a full sync flushes
+ * the rules and writes them again but sends no element the kernel
+ * already holds; a partial sync writes only the changed Services' chains
+ * and the element differences, and deletes what is no longer used
+ * (service c gone, b's removed endpoint's affinity set); a sync with
+ * nothing changed sends nothing at all.
  */
 START_TEST(test_partial)
 {
@@ -259,15 +316,12 @@ START_TEST(test_partial)
 	struct render_params p;
 	struct render_counts cnt;
 	struct kp_service s;
-	struct render_state rs;
-	struct nft_names prev, now;
+	struct nft_run r;
 	struct kp_key key;
 	static const struct tep two[] = {
 		{ "10.244.1.5", "node-a" }, { "10.244.2.7", "node-b" } };
 	static const struct tep one[] = { { "10.244.2.7", "node-b" } };
 
-	memset(&prev, 0, sizeof(prev));
-	memset(&now, 0, sizeof(now));
 	store_init(&st);
 	example_cfg(&cfg);
 	example_params(&p, &cfg);
@@ -284,17 +338,28 @@ START_TEST(test_partial)
 	    "10.96.0.3", NULL, P_HTTP, 1));
 	add_slice(&st, "default", "c", "c-1", KP_AF_INET, EP_HTTP, 1, two, 2);
 
-	render_state_init(&rs);
-	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &prev, &cnt), 0);
-	/* 3 service chains, 2 affinity sets */
-	ck_assert_uint_eq(prev.n, 5);
+	run_init(&r);
+	run_sync(&r, &st, &p, &cnt);
+	/* 3 service chains; 3 cluster IPs and 2 hairpin pairs */
+	ck_assert_uint_eq(r.st.nchains, 3);
+	ck_assert_uint_eq(cnt.filter_rules, 5);
 
-	/* a full sync that knows the last one: flush, no delete table */
-	ck_assert_int_eq(render_nft(&rs, &st, &p, &prev, &now, &cnt), 0);
-	ck_assert_ptr_null(strstr(rs.out.data, "delete table"));
-	ck_assert_ptr_nonnull(strstr(rs.out.data, "flush table ip "
+	/* a full sync that knows the last one: flush, no delete table,
+	 * no element sent again */
+	run_sync(&r, &st, &p, &cnt);
+	ck_assert_ptr_null(strstr(r.out.data, "delete table"));
+	ck_assert_ptr_nonnull(strstr(r.out.data, "flush table ip "
 	    "kube-proxy\n"));
+	ck_assert_ptr_null(strstr(r.out.data, "element"));
+	ck_assert_uint_eq(cnt.filter_rules, 0);
 	ck_assert_uint_eq(cnt.deleted_chains, 0);
+
+	/* nothing changed: an empty transaction */
+	p.partial = true;
+	p.changed = changed_none;
+	run_sync(&r, &st, &p, &cnt);
+	ck_assert_uint_eq(r.out.len, 0);
+	ck_assert_uint_eq(nft_emit_count(&r.e), 0);
 
 	/* b loses an endpoint, c goes */
 	add_slice(&st, "default", "b", "b-1", KP_AF_INET, EP_HTTP, 1, one, 1);
@@ -302,18 +367,18 @@ START_TEST(test_partial)
 	snprintf(key.namespace, sizeof(key.namespace), "default");
 	snprintf(key.name, sizeof(key.name), "c");
 	store_service_delete(&st, &key);
-	p.partial = true;
-	p.changed = changed_only_b;
-	ck_assert_int_eq(render_nft(&rs, &st, &p, &prev, &now, &cnt), 0);
-	golden("partial", &rs.out);
-	ck_assert_uint_eq(cnt.nat_chains, 14 + 1);
+	p.changed = changed_b_c;
+	run_sync(&r, &st, &p, &cnt);
+	golden("partial", &r.out);
+	ck_assert_uint_eq(cnt.nat_chains, 1);
 	ck_assert_uint_eq(cnt.nat_chains_skipped, 1);
+	/* c's chain, b's first endpoint's affinity set */
 	ck_assert_uint_eq(cnt.deleted_chains, 2);
-	ck_assert_uint_eq(now.n, 3);
+	/* c's cluster IP deleted; a still holds the hairpin pairs */
+	ck_assert_uint_eq(cnt.filter_rules, 1);
+	ck_assert_uint_eq(r.st.nchains, 2);
 
-	render_state_free(&rs);
-	nft_names_free(&prev);
-	nft_names_free(&now);
+	run_free(&r);
 	store_free(&st);
 }
 END_TEST
@@ -329,8 +394,7 @@ START_TEST(test_large)
 	struct kp_config cfg;
 	struct render_params p;
 	struct render_counts cnt;
-	struct render_state rs;
-	struct nft_names now;
+	struct nft_run r;
 	struct kp_service s;
 	struct tep e[10];
 	struct timespec t0, t1;
@@ -339,7 +403,6 @@ START_TEST(test_large)
 	FILE *f;
 	int i, j;
 
-	memset(&now, 0, sizeof(now));
 	store_init(&st);
 	example_cfg(&cfg);
 	example_params(&p, &cfg);
@@ -359,25 +422,25 @@ START_TEST(test_large)
 		add_slice(&st, "default", name, name, KP_AF_INET, EP_HTTP,
 		    1, e, 10);
 	}
-	render_state_init(&rs);
+	run_init(&r);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(render_nft(&rs, &st, &p, NULL, &now, &cnt), 0);
+	run_sync(&r, &st, &p, &cnt);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("render_nft: 10,000 services x 10 endpoints: %.1f ms, "
-	    "%zu bytes\n", (t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e6, rs.out.len);
+	    "%zu bytes of text, %zu messages\n", (t1.tv_sec - t0.tv_sec) *
+	    1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6, r.out.len,
+	    nft_emit_count(&r.e));
 	ck_assert_uint_eq(cnt.nat_chains, 14 + 10000);
 	/* 21 fixed; per service: masquerade + 10 endpoints */
 	ck_assert_uint_eq(cnt.nat_rules, 21 + 10000 * 11);
 	/* service-ips and hairpin-endpoints */
 	ck_assert_uint_eq(cnt.filter_rules, 10000 + 100000);
-	ck_assert_uint_eq(now.n, 10000);
+	ck_assert_uint_eq(r.st.nchains, 10000);
 	if (dump != NULL && (f = fopen(dump, "w")) != NULL) {
-		fwrite(rs.out.data, 1, rs.out.len, f);
+		fwrite(r.out.data, 1, r.out.len, f);
 		fclose(f);
 	}
-	render_state_free(&rs);
-	nft_names_free(&now);
+	run_free(&r);
 	store_free(&st);
 }
 END_TEST
