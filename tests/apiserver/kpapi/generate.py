@@ -13,6 +13,8 @@ A realistic mix for tests and benchmarks (by service index i):
   * endpoints: ready, with 1 in 50 not ready and 1 in 97 terminating (when
     a Service has several); spread over nodes and zones; slices of at most
     100 endpoints; an empty slice when M is 0.
+With plain set, every Service is the simplest: ClusterIP, one TCP port,
+no affinity, external IP or topology (the shape of issue 9's table).
 Addresses are valid and distinct: cluster IPs from 10.96.0.0/12, LB
 ingress IPs from 198.18.0.0/16 and external IPs from 198.19.0.0/16
 (RFC 2544 benchmark space), pod IPs from each node's /18 in 10.128.0.0/9.
@@ -61,6 +63,7 @@ class Generator:
         self.node_pods = {}           # node index -> pods allocated
         self.pods = 0
         self.next_node = 0
+        self.plain = False
 
     def _node_port(self):
         if self.next_node_port > 32767:
@@ -141,7 +144,7 @@ class Generator:
 
     def _service(self, i, namespaces, headless_every):
         name, ns = 'svc-%05d' % i, 'ns-%d' % (i % namespaces)
-        r = i % 10
+        r = 0 if self.plain else i % 10
         if r <= 5:
             ports = [('http', 'TCP', 80, 8080, 8080, None)]
         elif r <= 7:
@@ -154,7 +157,9 @@ class Generator:
             ports = [('grpc', 'TCP', 9090, 'grpc', 9090, 'grpc')]
         headless = headless_every and i % headless_every == headless_every - 1
         typ = 'ClusterIP'
-        if not headless and i % 20 == 0:
+        if self.plain:
+            pass
+        elif not headless and i % 20 == 0:
             typ = 'LoadBalancer'
         elif not headless and i % 20 in (1, 2):
             typ = 'NodePort'
@@ -187,10 +192,11 @@ class Generator:
             spec['clusterIP'] = ip
             spec['clusterIPs'] = [ip]
         spec['type'] = typ
-        if not headless and i % 50 == 7 and self.next_ext < 65534:
+        if not headless and not self.plain and i % 50 == 7 and \
+                self.next_ext < 65534:
             spec['externalIPs'] = [_ip(_EXT_NET + self.next_ext)]
             self.next_ext += 1
-        affinity = i % 10 == 3
+        affinity = i % 10 == 3 and not self.plain
         spec['sessionAffinity'] = 'ClientIP' if affinity else 'None'
         if typ != 'ClusterIP':
             spec['externalTrafficPolicy'] = 'Local' if local else 'Cluster'
@@ -203,15 +209,15 @@ class Generator:
         spec['ipFamilyPolicy'] = 'SingleStack'
         if typ == 'LoadBalancer':
             spec['allocateLoadBalancerNodePorts'] = True
-        spec['internalTrafficPolicy'] = 'Local' if i % 100 == 42 else \
-            'Cluster'
+        spec['internalTrafficPolicy'] = 'Local' if i % 100 == 42 and \
+            not self.plain else 'Cluster'
         status = {'loadBalancer': {}}
         if typ == 'LoadBalancer' and self.next_lb < 65534:
             status['loadBalancer']['ingress'] = [
                 {'ip': _ip(_LB_NET + self.next_lb)}]
             self.next_lb += 1
         md = {'name': name, 'namespace': ns, 'labels': labels}
-        if i % 25 == 11:
+        if i % 25 == 11 and not self.plain:
             md['annotations'] = {'service.kubernetes.io/topology-mode':
                                  'Auto'}
         svc = {'kind': 'Service', 'apiVersion': 'v1', 'metadata': md,

@@ -257,6 +257,8 @@ def parse_args(argv):
     a('--endpoints-per-service', type=int, default=10, metavar='M')
     a('--nodes', type=int, default=10,
       help='nodes the generator creates and spreads endpoints over')
+    a('--plain', action='store_true',
+      help='generate only plain ClusterIP Services (one TCP port)')
     a('--history', type=int, default=100000,
       help='changes kept for watch/continue from older RVs')
     a('--initial-rv', type=int, default=0,
@@ -286,6 +288,7 @@ def main(argv=None):
         n = app.load(path)
         app.log('loaded %d objects from %s' % (n, path))
     if args.generate:
+        app.gen.plain = args.plain
         r = app.generate(args.generate, args.endpoints_per_service,
                          args.nodes)
         app.log('generated %d objects in %.2f s' % (r['objects'],
