@@ -41,12 +41,11 @@ H_EIP=$(hash16 "default/eip:httptcp")
 H_FW=$(hash16 "default/lb-fw:httptcp")
 H_OPEN=$(hash16 "default/lb-open:httptcp")
 H_NODE=$(hash16 "default/lb-node:httptcp")
-# the nftables mode's chain names: upstream's nftables hash and name
-nft_port() { echo "$(printf '%s' "$1" | openssl dgst -sha256 -binary | base32 | cut -c1-8)-$1"; }
-N_EIP=$(nft_port default/eip/tcp/http)
-N_FW=$(nft_port default/lb-fw/tcp/http)
-N_OPEN=$(nft_port default/lb-open/tcp/http)
-N_NODE=$(nft_port default/lb-node/tcp/http)
+# the nftables mode's chain names (netlib.sh)
+N_EIP=$(nft_port default/eip:http tcp)
+N_FW=$(nft_port default/lb-fw:http tcp)
+N_OPEN=$(nft_port default/lb-open:http tcp)
+N_NODE=$(nft_port default/lb-node:http tcp)
 
 svc() {	# svc NAME TYPE CLUSTERIP EXTRA-SPEC [STATUS]
 	printf '{"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"%s"},
@@ -113,23 +112,7 @@ expect_rules filter \
 	"-A KUBE-PROXY-FIREWALL -d $LB_FW/32 -p tcp -m comment --comment \"default/lb-fw:http traffic not accepted by KUBE-FW-$H_FW\" -m tcp --dport 80 -j DROP"
 pass "external IP, LB IPs, KUBE-FW- (with the node-IP hairpin source) and KUBE-PROXY-FIREWALL rules in the kernel, upstream's names and comments"
 else
-# expect_nft CHAIN|"" LINE...: each LINE is a rule of that chain (or an
-# element of a map, with ""), as nft lists it
-expect_nft() {
-	local what=$1 got want
-	shift
-	if [ -n "$what" ]; then
-		got=$(ip netns exec "$NS" nft list chain ip kube-proxy "$what")
-	else
-		got=$(ip netns exec "$NS" nft list table ip kube-proxy)
-	fi
-	got=$(echo "$got" | sed 's/^[[:space:]]*//; s/^elements = { //; s/ }$//; s/,$//')
-	for want in "$@"; do
-		echo "$got" | grep -qxF -- "$want" ||
-			{ echo "$got" >&2; fail "missing in ${what:-the maps}: $want"; }
-	done
-}
-expect_nft "" \
+nft_have "" \
 	"$EIP . tcp . 80 : goto external-$N_EIP" \
 	"$LB_FW . tcp . 80 : goto external-$N_FW" \
 	"$LB_FW . tcp . 80 : goto firewall-$N_FW" \
@@ -137,9 +120,9 @@ expect_nft "" \
 	"$LB_NODE . tcp . 80 : goto firewall-$N_NODE" \
 	"ct state new jump firewall-check" \
 	"ip daddr . meta l4proto . th dport vmap @firewall-ips"
-expect_nft "external-$N_EIP" "jump mark-for-masquerade" "goto service-$N_EIP"
-expect_nft "firewall-$N_FW" "ip saddr $OUT_IP return" "drop"
-expect_nft "firewall-$N_NODE" "ip saddr 192.168.77.0/30 return" "ip saddr $LB_NODE return" "drop"
+nft_have "external-$N_EIP" "jump mark-for-masquerade" "goto service-$N_EIP"
+nft_have "firewall-$N_FW" "ip saddr $OUT_IP return" "drop"
+nft_have "firewall-$N_NODE" "ip saddr 192.168.77.0/30 return" "ip saddr $LB_NODE return" "drop"
 ip netns exec "$NS" nft list chain ip kube-proxy "firewall-$N_FW" | grep -q -- "saddr $LB_FW" &&
 	fail "lb-fw: its ranges do not hold the node IP, yet the LB IP is accepted as a source"
 ip netns exec "$NS" nft list map ip kube-proxy firewall-ips | grep -qF -- "$LB_OPEN" &&
@@ -162,27 +145,14 @@ out_src() {
 		fail "outside source $1"
 }
 fw_drops() {
-	local a b
 	if iptables_mode; then
 		ip netns exec "$NS" iptables-nft-save -c -t filter |
 			sed -n "s/^\[\([0-9]*\):[0-9]*\] -A KUBE-PROXY-FIREWALL -d $LB_FW\/32 .*-j DROP\$/\1/p"
 		return
 	fi
-	# nftables mode, no counters in kube-proxy's table: the packets to
-	# the LB IP that entered prerouting (priority -300) and did not reach
-	# priority -105 were dropped at firewall-check (-110) in between
-	a=$(ip netns exec "$NS" nft list chain ip kpt-count early | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p')
-	b=$(ip netns exec "$NS" nft list chain ip kpt-count late | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p')
-	echo $((a - b))
+	nft_dropped prerouting
 }
-if nft_mode; then
-	ip netns exec "$NS" nft -f - <<NFT || fail "cannot make the test's counting table"
-table ip kpt-count {
-	chain early { type filter hook prerouting priority -300; ip daddr $LB_FW tcp dport 80 counter; }
-	chain late { type filter hook prerouting priority -105; ip daddr $LB_FW tcp dport 80 counter; }
-}
-NFT
-fi
+nft_mode && nft_count_drops prerouting "$LB_FW" 80
 n0=$(fw_drops)
 out_src "$OUT_IP2"
 expect_probe timeout "$NET_OUT" "$LB_FW" 80
