@@ -158,7 +158,7 @@ out_src "$OUT_IP2"
 expect_probe timeout "$NET_OUT" "$LB_FW" 80
 n=$(fw_drops)
 [ "${n:-0}" -gt "${n0:-0}" ] ||
-	fail "the probe was not dropped by KUBE-PROXY-FIREWALL (its counter: '$n0' before, '$n' after)"
+	fail "the probe was not dropped by the firewall rules (counted: '$n0' before, '$n' after)"
 pass "LB IP from a source outside the ranges: dropped by the firewall rules ($((n - n0)) packets)"
 
 expect_probe "lbfw-1 $NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30201
