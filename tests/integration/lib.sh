@@ -60,13 +60,38 @@ make_netns() {
 	ip -n "$NS" link set lo up
 }
 
+# The proxy mode of the end-to-end tests of the rules: iptables (the
+# default), or nftables, which the nft-*.sh wrappers set so that the same
+# packet fates are asserted against the other renderer.  Assertions on
+# what one mode writes are guarded by iptables_mode / nft_mode.
+KP_TEST_PROXY_MODE=${KP_TEST_PROXY_MODE:-iptables}
+case $KP_TEST_PROXY_MODE in
+iptables|nftables) ;;
+*) echo "ERROR: KP_TEST_PROXY_MODE=$KP_TEST_PROXY_MODE" >&2; exit 99 ;;
+esac
+iptables_mode() { [ "$KP_TEST_PROXY_MODE" = iptables ]; }
+nft_mode() { [ "$KP_TEST_PROXY_MODE" = nftables ]; }
+# (the namespaces and work directory of an nftables run say so)
+nft_mode && TEST_NAME=nft-$TEST_NAME
+# What a sync's audit line names, per family ("full sync: $SYNC4 ...").
+if nft_mode; then
+	SYNC4="nftables table ip kube-proxy"
+	SYNC6="nftables table ip6 kube-proxy"
+else
+	SYNC4="iptables-restore of"
+	SYNC6="ip6tables-restore of"
+fi
+
 # start_kp ARGS...: the supervisor in the test's namespace, logging to
-# $WORK/kube-proxy.log.
+# $WORK/kube-proxy.log.  A --proxy-mode in ARGS comes after the test
+# mode's, and wins.
 start_kp() {
+	local mode=""
+	nft_mode && mode=--proxy-mode=nftables
 	# emptied here, not by the background job's redirection: a wait for a
 	# log line right after this must not find the last run's
 	: >"$WORK/kube-proxy.log"
-	ip netns exec "$NS" "$KP" --hostname-override=test-node "$@" \
+	ip netns exec "$NS" "$KP" --hostname-override=test-node $mode "$@" \
 		>>"$WORK/kube-proxy.log" 2>&1 &
 	SUP_PID=$!
 }
@@ -141,6 +166,25 @@ stop_kp() {
 		fi
 	done
 	pass "SIGTERM: exit 0 within $((i * 100)) ms, no helper left"
+	if nft_mode; then
+		log_has "sync: nftables table ip6\{0,1\} kube-proxy: .*: ok in" ||
+			fail "nftables mode: no nftables sync in this run"
+		no_iptables_written
+		pass "nftables mode: synced through nftables; no KUBE- chain in iptables or ip6tables"
+	fi
+}
+
+# no_iptables_written: nothing of the iptables mode's in the namespace
+# (checked at every stop_kp of the nftables mode).  A legacy table made
+# by anyone shows as iptables-nft-save's warning.
+no_iptables_written() {
+	local save
+	save=$(ip netns exec "$NS" iptables-nft-save 2>&1; ip netns exec "$NS" ip6tables-nft-save 2>&1)
+	case "$save" in
+	*KUBE-*|*"legacy tables present"*)
+		echo "$save" >&2
+		fail "iptables written in nftables mode" ;;
+	esac
 }
 
 # ---- the test apiserver ------------------------------------------------

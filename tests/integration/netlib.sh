@@ -253,17 +253,93 @@ node_save() {
 	ip netns exec "$NET_NODE" iptables-nft-save -t "$1" ${2:+"$2"}
 }
 
+# node_rules: the rules a failed assertion shows: the nat table, or in
+# nftables mode the table ip kube-proxy
+node_rules() {
+	if nft_mode; then ip netns exec "$NET_NODE" nft list table ip kube-proxy
+	else node_save nat; fi
+}
+
+# nft_have CHAIN|"" LINE...: (nftables mode) each LINE is a rule of that
+# chain of table ip kube-proxy, or with "" a line of the whole table (a
+# map element: "key : verdict"), as nft lists it
+nft_have() {
+	local what=$1 got want
+	shift
+	if [ -n "$what" ]; then
+		got=$(ip netns exec "$NET_NODE" nft list chain ip kube-proxy "$what")
+	else
+		got=$(ip netns exec "$NET_NODE" nft list table ip kube-proxy)
+	fi
+	got=$(echo "$got" | sed 's/^[[:space:]]*//; s/^elements = { //; s/ }$//; s/,$//')
+	for want in "$@"; do
+		echo "$got" | grep -qxF -- "$want" ||
+			{ echo "$got" >&2; fail "missing in ${what:-table ip kube-proxy}: $want"; }
+	done
+}
+
+# nft_port SPN PROTO: upstream's nftables name of a service port's chains
+# after the "service-" (and the like): hash-ns/name/proto/port
+nft_port() {
+	local s="${1%%:*}/$2/${1#*:}"
+	echo "$(printf '%s' "$s" | openssl dgst -sha256 -binary | base32 | cut -c1-8)-$s"
+}
+
 # dispatch KIND SPN: the endpoints ("ip:port ...", sorted) that the
 # KUBE-KIND-<hash> chain (KIND: SVC or SVL) of service port SPN sends
-# to, read from upstream's comments "<SPN> -> <ip:port>".
+# to, read from upstream's comments "<SPN> -> <ip:port>".  In nftables
+# mode, the DNAT targets of its service- or local- chain.
 dispatch() {
+	if nft_mode; then
+		case $1 in SVC) nft_targets service "$2" ;; SVL) nft_targets local "$2" ;;
+		*) fail "dispatch: kind $1" ;; esac
+		return
+	fi
 	node_save nat | sed -n "s|^-A KUBE-$1-[A-Z0-9]* -m comment --comment \"$2 -> \([0-9.:]*\)\".*|\1|p" |
 		sort | tr '\n' ' ' | sed 's/ $//'
 }
 
 # seps SPN: the DNAT targets of the KUBE-SEP chains of SPN ("ip:port
-# ...", sorted): one per endpoint that any of its chains may reach.
+# ...", sorted): one per endpoint that any of its chains may reach.  In
+# nftables mode, of its service- and local- chains.
 seps() {
+	if nft_mode; then
+		nft_targets 'service|local' "$1"
+		return
+	fi
 	node_save nat | grep -E -- "^-A KUBE-SEP-[A-Z0-9]+ .*--comment \"?$1\"? .*-j DNAT" |
 		sed 's/.*--to-destination //' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# nft_targets KINDS SPN: the DNAT targets ("ip:port ...", sorted, once
+# each) of the chains of table ip kube-proxy named KIND-<hash>-ns/name/
+# <proto>/port for service port SPN ("ns/name:port"), KINDS an ERE
+# alternation ("service|local").
+nft_targets() {
+	ip netns exec "$NET_NODE" nft list table ip kube-proxy |
+		awk -v re="^($1)-[A-Z2-7]+-${2%%:*}/[a-z]+/${2#*:}\$" '
+		/^\tchain / { in_chain = ($2 ~ re) }
+		in_chain && / dnat to / { sub(/.* dnat to /, ""); print }' |
+		sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# nft_count_drops HOOK IP PORT: kube-proxy's nftables table has no
+# counters, so a table of the test's own counts the TCP packets to
+# IP:PORT at HOOK (prerouting, forward, ...) at priority -300 and -105,
+# around kube-proxy's filter chains (-110).  nft_dropped HOOK: how many
+# entered HOOK and did not get past -105, that is were dropped there.
+nft_count_drops() {
+	ip netns exec "$NET_NODE" nft -f - <<NFT || fail "cannot make the test's counting table"
+table ip kpt-count {
+	chain early-$1 { type filter hook $1 priority -300; ip daddr $2 tcp dport $3 counter; }
+	chain late-$1 { type filter hook $1 priority -105; ip daddr $2 tcp dport $3 counter; }
+}
+NFT
+}
+nft_dropped() {
+	local a b
+	a=$(ip netns exec "$NET_NODE" nft list chain ip kpt-count "early-$1" | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p')
+	b=$(ip netns exec "$NET_NODE" nft list chain ip kpt-count "late-$1" | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p')
+	[ -n "$a" ] && [ -n "$b" ] || fail "no counters in table kpt-count, hook $1"
+	echo $((a - b))
 }

@@ -83,7 +83,7 @@ chain_hash() {
 print(base64.b32encode(hashlib.sha256("".join(sys.argv[1:]).encode()).digest()).decode()[:16])' "$@"
 }
 want() {
-	[ "$2" = "$3" ] || { node_save nat >&2; fail "$1: '$2', wanted '$3'"; }
+	[ "$2" = "$3" ] || { node_rules >&2; fail "$1: '$2', wanted '$3'"; }
 }
 # have TABLE LINE...: each LINE is in TABLE, whole
 have() {
@@ -96,6 +96,7 @@ have() {
 }
 
 # ---- SCTP: rules only ----------------------------------------------------
+if iptables_mode; then
 h=$(chain_hash default/sctp:sctp sctp)
 sep=$(chain_hash default/sctp:sctp sctp 10.244.0.55:7777)
 have nat \
@@ -109,24 +110,57 @@ have nat \
 	"-A KUBE-SEP-$sep -p sctp -m comment --comment \"default/sctp:sctp\" -m sctp -j DNAT --to-destination 10.244.0.55:7777"
 have filter \
 	'-A KUBE-SERVICES -d 10.96.3.6/32 -p sctp -m comment --comment "default/sctp-empty:sctp has no endpoints" -m sctp --dport 7777 -j REJECT --reject-with icmp-port-unreachable'
-pass "SCTP: upstream's nat rules (cluster IP, NodePort, EXT, SVC, SEP) and REJECT, chains named with \"sctp\" (no SCTP traffic: no sctp module here)"
+else
+h=$(nft_port default/sctp:sctp sctp)
+nft_have "" "10.96.3.5 . sctp . 7777 : goto service-$h" \
+	"sctp . 30777 : goto external-$h" \
+	"10.244.0.55 . 10.244.0.55" \
+	"10.96.3.6 . sctp . 7777 : goto reject-chain"
+nft_have "external-$h" "jump mark-for-masquerade" "goto service-$h"
+nft_have "service-$h" \
+	"ip daddr 10.96.3.5 sctp dport 7777 ip saddr != 10.244.0.0/16 jump mark-for-masquerade" \
+	"meta l4proto sctp dnat to 10.244.0.55:7777"
+fi
+pass "SCTP: upstream's rules for $KP_TEST_PROXY_MODE (cluster IP, NodePort, external, service, DNAT) and the reject, named with \"sctp\" (no SCTP traffic: no sctp module here)"
 
 # ---- UDP NodePort from outside -----------------------------------------
+if iptables_mode; then
 have nat "-A KUBE-NODEPORTS -p udp -m comment --comment \"default/dns:dns\" -m udp --dport 30053 -j KUBE-EXT-$(chain_hash default/dns:dns udp)"
+else
+nft_have "" "udp . 30053 : goto external-$(nft_port default/dns:dns udp)"
+fi
 expect_reach dns-1 "$NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30053 udp
 expect_reach dns-1 "$CLIENT_IP" "$NET_CLIENT" 10.96.3.4 53 udp
 pass "UDP NodePort from outside: answered, masqueraded to the node; its cluster IP from a pod keeps the source"
 
 # ---- a Service deleted ----------------------------------------------------
-keep_rules=$(node_save nat | grep -F 'default/keep:http')
+# keep_rules: the rules that name Service "keep" (nftables mode: its
+# elements and its chain's rules)
+keep_rules() {
+	if iptables_mode; then
+		node_save nat | grep -F 'default/keep:http'
+	else
+		ip netns exec "$NET_NODE" nft list table ip kube-proxy |
+			awk '/^\tchain / { c = ($2 ~ /default\/keep\//) } c || /default\/keep\//'
+	fi
+}
+keep_rules=$(keep_rules)
+[ -n "$keep_rules" ] || fail "test broken: no rule names Service keep"
 gh=$(chain_hash default/gone:http tcp)
 gsep=$(chain_hash default/gone:http tcp 10.244.0.53:8080)
+if iptables_mode; then
 node_save nat | grep -q "^:KUBE-SVC-$gh " || fail "test broken: no KUBE-SVC-$gh for default/gone before the deletion"
+else
+gh=$(nft_port default/gone:http tcp)
+ip netns exec "$NS" nft list chain ip kube-proxy "service-$gh" >/dev/null ||
+	fail "test broken: no service-$gh before the deletion"
+fi
 expect_reach gone-1 "$CLIENT_IP" "$NET_CLIENT" 10.96.3.3 80
-n=$(log_count "iptables-restore of")
+n=$(log_count "$SYNC4")
 ctl delete '{"kind":"Service","namespace":"default","name":"gone"}'
-wait_until 10 log_count_gt "iptables-restore of" "$n" || fail "no sync after the Service was deleted"
-last=$(grep "iptables-restore of" "$WORK/kube-proxy.log" | tail -n1)
+wait_until 10 log_count_gt "$SYNC4" "$n" || fail "no sync after the Service was deleted"
+last=$(grep "$SYNC4" "$WORK/kube-proxy.log" | tail -n1)
+if iptables_mode; then
 case "$last" in
 *"partial sync:"*" 2 stale chains deleted"*) ;;
 *) fail "the deletion was not a partial sync deleting 2 chains: $last" ;;
@@ -135,12 +169,20 @@ for t in nat filter; do
 	left=$(node_save $t | grep -E -- "KUBE-(SVC|SEP)-($gh|$gsep)|10\.96\.3\.3/|default/gone:" )
 	[ -z "$left" ] || fail "the deleted Service is still in $t: $left"
 done
+else
+case "$last" in
+*"partial sync:"*" 1 stale deleted"*) ;;
+*) fail "the deletion was not a partial sync deleting its chain: $last" ;;
+esac
+left=$(ip netns exec "$NS" nft list table ip kube-proxy | grep -E -- "10\.96\.3\.3 |default/gone/")
+[ -z "$left" ] || fail "the deleted Service is still in table ip kube-proxy: $left"
+fi
 expect_probe timeout "$NET_CLIENT" 10.96.3.3 80
-pass "Service deleted: a partial sync deletes KUBE-SVC-$gh and KUBE-SEP-$gsep; no rule names its IP; the IP is not captured (timeout, no REJECT)"
+pass "Service deleted: a partial sync deletes its chains; no rule names its IP; the IP is not captured (timeout, no REJECT)"
 
 # its slice goes too (the garbage collector, later): nothing changes
 ctl delete '{"kind":"EndpointSlice","namespace":"default","name":"gone-1"}'
-want "keep's rules after the deletion" "$(node_save nat | grep -F 'default/keep:http')" "$keep_rules"
+want "keep's rules after the deletion" "$(keep_rules)" "$keep_rules"
 expect_reach "keep-1 keep-2" "$CLIENT_IP" "$NET_CLIENT" 10.96.3.1 80
 expect_reach "c-61 c-62" "$CLIENT_IP" "$NET_CLIENT" 10.96.3.2 80
 pass "the other Services keep their rules, unchanged, and their traffic"
@@ -150,7 +192,7 @@ pass "the other Services keep their rules, unchanged, and their traffic"
 names() { local n out=""; for n in "$@"; do out="$out${out:+ }c-$n"; done; echo "$out"; }
 # targets N...: "10.244.0.N:8080 ..." as dispatch and seps print them
 targets() { local n out=""; for n in "$@"; do out="$out${out:+ }10.244.0.$n:8080"; done; echo "$out"; }
-full=$(log_count "full sync: iptables-restore")
+full=$(log_count "full sync: $SYNC4")
 round=0
 # churn WHAT CALL BODY N...: apply one change, wait for its sync, then
 # expect exactly the endpoints N in the rules and on the wire
@@ -159,11 +201,11 @@ churn() {
 	shift 3
 	round=$((round + 1))
 	lines=$(wc -l <"$WORK/kube-proxy.log")
-	n=$(log_count "iptables-restore of")
+	n=$(log_count "$SYNC4")
 	ctl "$call" "$body"
-	wait_until 10 log_count_gt "iptables-restore of" "$n" || fail "round $round ($what): no sync"
-	tail -n +$((lines + 1)) "$WORK/kube-proxy.log" | grep "iptables-restore of" | grep -qv "partial sync:" &&
-		fail "round $round ($what): not a partial sync: $(tail -n +$((lines + 1)) "$WORK/kube-proxy.log" | grep 'iptables-restore of')"
+	wait_until 10 log_count_gt "$SYNC4" "$n" || fail "round $round ($what): no sync"
+	tail -n +$((lines + 1)) "$WORK/kube-proxy.log" | grep "$SYNC4" | grep -qv "partial sync:" &&
+		fail "round $round ($what): not a partial sync: $(tail -n +$((lines + 1)) "$WORK/kube-proxy.log" | grep "$SYNC4")"
 	want "round $round ($what): KUBE-SVC sends to" "$(dispatch SVC default/churn:http)" "$(targets "$@")"
 	want "round $round ($what): KUBE-SEP chains" "$(seps default/churn:http)" "$(targets "$@")"
 	expect_reach "$(names "$@")" "$CLIENT_IP" "$NET_CLIENT" 10.96.3.2 80
@@ -179,7 +221,7 @@ churn "add 62 and 63 to the second" apply "$(slice churn churn-b http TCP 8080 6
 churn "63 not ready" apply "$(slice churn churn-b http TCP 8080 62 63! 65)" 62 65
 churn "the first slice back with 61" apply "$(slice churn churn-a http TCP 8080 61)" 61 62 65
 churn "the second slice emptied" apply "$(slice churn churn-b http TCP 8080)" 61
-[ "$(log_count "full sync: iptables-restore")" -eq "$full" ] || fail "a full sync during the churn"
+[ "$(log_count "full sync: $SYNC4")" -eq "$full" ] || fail "a full sync during the churn"
 pass "endpoint churn: 10 rounds, each a partial sync, after each only the current endpoints in the rules and reached"
 
 # ---- the syncer killed while changes flow ----------------------------------
@@ -187,6 +229,15 @@ pass "endpoint churn: 10 rounds, each a partial sync, after each only the curren
 # kernel, all through the kill and the restart.  Each probe is a new
 # connection, so it needs the rules, not a conntrack entry.
 stop="$WORK/stop-loops"
+# keep_captured: the rule that sends keep's cluster IP to its chain
+keep_captured() {
+	if iptables_mode; then
+		node_save nat | grep -q -- '^-A KUBE-SERVICES -d 10.96.3.1/32 .*-j KUBE-SVC-'
+	else
+		ip netns exec "$NET_NODE" nft list map ip kube-proxy service-ips |
+			grep -q -- '10\.96\.3\.1 \. tcp \. 80 : goto service-'
+	fi
+}
 (
 	while [ ! -e "$stop" ]; do
 		echo "$(date +%s.%N) $(probe "$NET_CLIENT" 10.96.3.1 80)"
@@ -195,7 +246,7 @@ stop="$WORK/stop-loops"
 NET_PIDS="$NET_PIDS $!"
 (
 	while [ ! -e "$stop" ]; do
-		if node_save nat | grep -q -- '^-A KUBE-SERVICES -d 10.96.3.1/32 .*-j KUBE-SVC-'; then
+		if keep_captured; then
 			echo "$(date +%s.%N) present"
 		else
 			echo "$(date +%s.%N) MISSING"
@@ -219,14 +270,14 @@ NET_PIDS="$NET_PIDS $changes"
 sleep 0.9
 old=$(helper_pid syncer) || fail "no syncer"
 snaps=$(log_count "syncer: snapshot ")
-full=$(log_count "full sync: iptables-restore")
+full=$(log_count "full sync: $SYNC4")
 t0=$(date +%s.%N)
 kill -9 "$old"
 wait_until 10 log_has "syncer killed by signal 9" || fail "the supervisor did not see the syncer die"
 new_syncer() { p=$(helper_pid syncer) && [ "$p" != "$old" ]; }
 wait_until 10 new_syncer || fail "the syncer was not restarted"
 wait_until 10 log_count_gt "syncer: snapshot " "$snaps" || fail "the new syncer got no snapshot"
-wait_until 10 log_count_gt "full sync: iptables-restore" "$full" || fail "the new syncer made no full sync"
+wait_until 10 log_count_gt "full sync: $SYNC4" "$full" || fail "the new syncer made no full sync"
 wait $changes || fail "the change loop failed"
 test -s "$WORK/changes-done" || fail "the change loop did not finish"
 # the last state: churn-a {62 64}, churn-b empty
@@ -249,13 +300,13 @@ pass "never flushed: $(wc -l <"$WORK/keep-probes") probes to the unchanged Servi
 
 # ---- an endpoint removed while the syncer is down ------------------------
 old=$(helper_pid syncer) || fail "no syncer"
-full=$(log_count "full sync: iptables-restore")
+full=$(log_count "full sync: $SYNC4")
 kill -9 "$old"
 # before the restart (its back-off is 250 ms): the new syncer's first
 # snapshot no longer has 64, whose chain the killed one wrote
 ctl apply "$(slice churn churn-a http TCP 8080 62)"
 wait_until 10 new_syncer || fail "the syncer was not restarted"
-wait_until 10 log_count_gt "full sync: iptables-restore" "$full" || fail "the new syncer made no full sync"
+wait_until 10 log_count_gt "full sync: $SYNC4" "$full" || fail "the new syncer made no full sync"
 only62() { [ "$(dispatch SVC default/churn:http)" = "$(targets 62)" ]; }
 wait_until 10 only62 || fail "not converged: KUBE-SVC sends to '$(dispatch SVC default/churn:http)'"
 expect_reach c-62 "$CLIENT_IP" "$NET_CLIENT" 10.96.3.2 80
@@ -267,6 +318,6 @@ pass "an endpoint removed while the syncer was down: the new syncer sends only t
 stale=$(seps default/churn:http)
 [ "$stale" = "$(targets 62)" ] ||
 	fail "stale KUBE-SEP chains left after the syncer restart: DNAT to $stale"
-pass "no stale KUBE-SEP chain left after the restart"
+pass "no stale DNAT to a removed endpoint left after the restart"
 
 stop_kp

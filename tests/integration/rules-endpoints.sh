@@ -94,29 +94,52 @@ log_has 'node test-node: zone "zone-a"' || fail "the syncer did not hear the nod
 
 # want WHAT GOT EXPECTED: one rule-level expectation
 want() {
-	[ "$2" = "$3" ] || { node_save nat >&2; fail "$1: '$2', wanted '$3'"; }
+	[ "$2" = "$3" ] || { node_rules >&2; fail "$1: '$2', wanted '$3'"; }
 }
 # rule_packets TABLE TEXT: the packet counter of the one rule holding TEXT
 rule_packets() {
 	node_save "$1" -c | grep -F -- "$2" | sed -n 's/^\[\([0-9]*\):.*/\1/p'
 }
 
+# nft_element MAP KEY VERDICT: (nftables mode) the map of table ip
+# kube-proxy has exactly KEY : VERDICT (an ERE) for KEY
+nft_element() {
+	local got
+	got=$(ip netns exec "$NS" nft list map ip kube-proxy "$1" | tr '{},' '\n\n\n' |
+		sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -F -- "$2 : ")
+	echo "$got" | grep -qxE -- "$2 : $3" || fail "map $1: '$got', wanted '$2 : $3'"
+}
+
 # ---- internalTrafficPolicy Local -----------------------------------------
+if iptables_mode; then
 nat=$(node_save nat)
 echo "$nat" | grep -qE -- '^-A KUBE-SERVICES -d 10.96.2.1/32 -p tcp -m comment --comment "default/itp:http cluster IP" -m tcp --dport 80 -j KUBE-SVL-[A-Z2-7]{16}$' ||
 	{ echo "$nat" >&2; fail "iTP=Local: the cluster IP does not jump to a KUBE-SVL chain"; }
+else
+nft_element service-ips "10.96.2.1 . tcp . 80" "goto local-[A-Z2-7]{8}-default/itp/tcp/http"
+fi
 want "iTP=Local: KUBE-SVL sends to" "$(dispatch SVL default/itp:http)" 10.244.0.31:8080
 want "iTP=Local: KUBE-SVC sends to" "$(dispatch SVC default/itp:http)" ""
 want "iTP=Local: KUBE-SEP chains" "$(seps default/itp:http)" 10.244.0.31:8080
 expect_reach ep-31 "$CLIENT_IP" "$NET_CLIENT" 10.96.2.1 80
 pass "iTP=Local: KUBE-SVL with the local endpoint only; the cluster IP reaches only it, source kept"
 
+if iptables_mode; then
 drop='-A KUBE-SERVICES -d 10.96.2.2/32 -p tcp -m comment --comment "default/itp-none:http has no local endpoints" -m tcp --dport 80 -j DROP'
 node_save filter | grep -qxF -- "$drop" || { node_save filter >&2; fail "missing filter rule: $drop"; }
 node_save nat | grep -q -- '-d 10.96.2.2/32' && fail "iTP=Local without a local endpoint: a nat rule for 10.96.2.2 is left"
 before=$(rule_packets filter "$drop")
 expect_probe timeout "$NET_CLIENT" 10.96.2.2 80
 after=$(rule_packets filter "$drop")
+else
+nft_element no-endpoint-services "10.96.2.2 . tcp . 80" drop
+ip netns exec "$NS" nft list map ip kube-proxy service-ips | grep -q -- '10.96.2.2 ' &&
+	fail "iTP=Local without a local endpoint: a service-ips element for 10.96.2.2 is left"
+nft_count_drops forward 10.96.2.2 80
+before=$(nft_dropped forward)
+expect_probe timeout "$NET_CLIENT" 10.96.2.2 80
+after=$(nft_dropped forward)
+fi
 [ "${after:-0}" -gt "${before:-0}" ] || fail "the probe timed out, but not in the DROP rule (counter $before -> $after)"
 pass "iTP=Local without a local endpoint: upstream's DROP \"has no local endpoints\", and the probe died there"
 
@@ -130,8 +153,12 @@ want "ready beats serving-terminating: KUBE-SVC sends to" "$(dispatch SVC defaul
 expect_reach ep-31 "$CLIENT_IP" "$NET_CLIENT" 10.96.2.4 80
 pass "a ready endpoint beside a serving-terminating one: only the ready one"
 
+if iptables_mode; then
 node_save filter | grep -qF -- '-A KUBE-SERVICES -d 10.96.2.8/32 -p tcp -m comment --comment "default/noserve:http has no endpoints" -m tcp --dport 80 -j REJECT' ||
 	fail "no REJECT for a Service whose only endpoint is terminating and not serving"
+else
+nft_element no-endpoint-services "10.96.2.8 . tcp . 80" "goto reject-chain"
+fi
 expect_probe refused "$NET_CLIENT" 10.96.2.8 80
 pass "only a terminating, not serving endpoint: upstream's REJECT \"has no endpoints\", refused"
 
@@ -173,10 +200,10 @@ want "topology with iTP=Local: KUBE-SVL sends to" "$(dispatch SVL default/topo-l
 expect_reach "ep-31 ep-32" "$CLIENT_IP" "$NET_CLIENT" 10.96.2.14 80
 pass "topology never filters Local-policy endpoints: both local ones reached, whatever their hints"
 
-full=$(log_count "full sync: iptables-restore")
+full=$(log_count "full sync: $SYNC4")
 ctl apply "$(node zone-b)"
 wait_until 10 log_has 'node test-node: zone "zone-b"' || fail "the syncer did not hear the new zone"
-wait_until 10 log_count_gt "full sync: iptables-restore" "$full" || fail "a node label change did not force a full sync"
+wait_until 10 log_count_gt "full sync: $SYNC4" "$full" || fail "a node label change did not force a full sync"
 want "topology after the move: KUBE-SVC sends to" "$(dispatch SVC default/topo:http)" 10.244.0.32:8080
 expect_reach ep-32 "$CLIENT_IP" "$NET_CLIENT" 10.96.2.9 80
 expect_reach ep-31 "$CLIENT_IP" "$NET_CLIENT" 10.96.2.10 80

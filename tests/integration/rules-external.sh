@@ -41,6 +41,11 @@ H_EIP=$(hash16 "default/eip:httptcp")
 H_FW=$(hash16 "default/lb-fw:httptcp")
 H_OPEN=$(hash16 "default/lb-open:httptcp")
 H_NODE=$(hash16 "default/lb-node:httptcp")
+# the nftables mode's chain names (netlib.sh)
+N_EIP=$(nft_port default/eip:http tcp)
+N_FW=$(nft_port default/lb-fw:http tcp)
+N_OPEN=$(nft_port default/lb-open:http tcp)
+N_NODE=$(nft_port default/lb-node:http tcp)
 
 svc() {	# svc NAME TYPE CLUSTERIP EXTRA-SPEC [STATUS]
 	printf '{"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default","name":"%s"},
@@ -89,6 +94,7 @@ expect_rules() {
 			{ echo "$save" >&2; fail "missing in $table: $want"; }
 	done
 }
+if iptables_mode; then
 expect_rules nat \
 	"-A KUBE-SERVICES -d $EIP/32 -p tcp -m comment --comment \"default/eip:http external IP\" -m tcp --dport 80 -j KUBE-EXT-$H_EIP" \
 	"-A KUBE-EXT-$H_EIP -m comment --comment \"masquerade traffic for default/eip:http external destinations\" -j KUBE-MARK-MASQ" \
@@ -105,6 +111,25 @@ log_has "node test-node: zone \"\", IP $NODE_OUT_IP" || fail "the Node's Interna
 expect_rules filter \
 	"-A KUBE-PROXY-FIREWALL -d $LB_FW/32 -p tcp -m comment --comment \"default/lb-fw:http traffic not accepted by KUBE-FW-$H_FW\" -m tcp --dport 80 -j DROP"
 pass "external IP, LB IPs, KUBE-FW- (with the node-IP hairpin source) and KUBE-PROXY-FIREWALL rules in the kernel, upstream's names and comments"
+else
+nft_have "" \
+	"$EIP . tcp . 80 : goto external-$N_EIP" \
+	"$LB_FW . tcp . 80 : goto external-$N_FW" \
+	"$LB_FW . tcp . 80 : goto firewall-$N_FW" \
+	"$LB_OPEN . tcp . 80 : goto external-$N_OPEN" \
+	"$LB_NODE . tcp . 80 : goto firewall-$N_NODE" \
+	"ct state new jump firewall-check" \
+	"ip daddr . meta l4proto . th dport vmap @firewall-ips"
+nft_have "external-$N_EIP" "jump mark-for-masquerade" "goto service-$N_EIP"
+nft_have "firewall-$N_FW" "ip saddr $OUT_IP return" "drop"
+nft_have "firewall-$N_NODE" "ip saddr 192.168.77.0/30 return" "ip saddr $LB_NODE return" "drop"
+ip netns exec "$NS" nft list chain ip kube-proxy "firewall-$N_FW" | grep -q -- "saddr $LB_FW" &&
+	fail "lb-fw: its ranges do not hold the node IP, yet the LB IP is accepted as a source"
+ip netns exec "$NS" nft list map ip kube-proxy firewall-ips | grep -qF -- "$LB_OPEN" &&
+	fail "lb-open has no source ranges, yet a firewall-ips element"
+log_has "node test-node: zone \"\", IP $NODE_OUT_IP" || fail "the Node's InternalIP was not taken as the node IP"
+pass "external IP and LB IP elements, firewall chains (with the node-IP hairpin source) in table ip kube-proxy"
+fi
 
 expect_probe "ext-1 $NODE_POD_IP" "$NET_OUT" "$EIP" 80
 expect_probe "ext-1 $NODE_POD_IP" "$NET_OUT" "$EIP" 80
@@ -120,16 +145,21 @@ out_src() {
 		fail "outside source $1"
 }
 fw_drops() {
-	ip netns exec "$NS" iptables-nft-save -c -t filter |
-		sed -n "s/^\[\([0-9]*\):[0-9]*\] -A KUBE-PROXY-FIREWALL -d $LB_FW\/32 .*-j DROP\$/\1/p"
+	if iptables_mode; then
+		ip netns exec "$NS" iptables-nft-save -c -t filter |
+			sed -n "s/^\[\([0-9]*\):[0-9]*\] -A KUBE-PROXY-FIREWALL -d $LB_FW\/32 .*-j DROP\$/\1/p"
+		return
+	fi
+	nft_dropped prerouting
 }
+nft_mode && nft_count_drops prerouting "$LB_FW" 80
 n0=$(fw_drops)
 out_src "$OUT_IP2"
 expect_probe timeout "$NET_OUT" "$LB_FW" 80
 n=$(fw_drops)
 [ "${n:-0}" -gt "${n0:-0}" ] ||
-	fail "the probe was not dropped by KUBE-PROXY-FIREWALL (its counter: '$n0' before, '$n' after)"
-pass "LB IP from a source outside the ranges: dropped by KUBE-PROXY-FIREWALL ($((n - n0)) packets)"
+	fail "the probe was not dropped by the firewall rules (counted: '$n0' before, '$n' after)"
+pass "LB IP from a source outside the ranges: dropped by the firewall rules ($((n - n0)) packets)"
 
 expect_probe "lbfw-1 $NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30201
 ip netns exec "$NS" conntrack -L -p tcp --orig-src "$OUT_IP2" --orig-port-dst 30201 2>/dev/null |

@@ -52,12 +52,13 @@ JSON
 start_apiserver --load "$WORK/cluster.json"
 write_kubeconfig token
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig" --cluster-cidr=10.244.0.0/16,fd00:244::/48
-wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync: ip6tables-restore of" ||
+wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync: $SYNC6" ||
 	fail "no IPv6 sync"
 log_has "IP families: IPv4 and IPv6 (dual-stack)" || fail "not dual-stack"
-log_has "audit: CAP_NET_ADMIN: full sync: iptables-restore of" || fail "no IPv4 sync"
-pass "dual-stack: one restore per family, iptables and ip6tables"
+log_has "audit: CAP_NET_ADMIN: full sync: $SYNC4" || fail "no IPv4 sync"
+pass "dual-stack: one sync per family ($KP_TEST_PROXY_MODE)"
 
+if iptables_mode; then
 save6=$(ip netns exec "$NS" ip6tables-nft-save)
 for want in '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES' \
 	'-A KUBE-SERVICES -d fd00:96::1/128 -p tcp -m comment --comment "default/dual:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-' \
@@ -74,6 +75,22 @@ echo "$save4" | grep -q -- "fd00:" && fail "IPv6 addresses in iptables"
 echo "$save4" | grep -qF -- '-A KUBE-SERVICES -d 10.96.6.1/32 -p tcp -m comment --comment "default/dual:http cluster IP"' ||
 	fail "iptables: the dual-stack Service's IPv4 cluster IP is missing"
 pass "each family's rules hold only that family's addresses, with upstream's layout"
+else
+table6=$(ip netns exec "$NS" nft list table ip6 kube-proxy) || fail "no table ip6 kube-proxy"
+for want in 'fd00:96::1 . tcp . 80 : goto service-[A-Z2-7]\{8\}-default/dual/tcp/http' \
+	'fd00:96::2 . tcp . 80 : goto reject-chain' \
+	'fib daddr type local ip6 daddr != ::1 meta l4proto . th dport vmap @service-nodeports' \
+	'tcp . 30086 : goto external-[A-Z2-7]\{8\}-default/dual/tcp/http' \
+	'dnat to \[fd00:244::31\]:8080'; do
+	echo "$table6" | grep -q -- "$want" || { echo "$table6" >&2; fail "ip6 kube-proxy: missing: $want"; }
+done
+echo "$table6" | grep -q -- "10\.96\.\|10\.244\." && fail "IPv4 addresses in table ip6 kube-proxy"
+table4=$(ip netns exec "$NS" nft list table ip kube-proxy) || fail "no table ip kube-proxy"
+echo "$table4" | grep -q -- "fd00:" && fail "IPv6 addresses in table ip kube-proxy"
+echo "$table4" | grep -q -- '10.96.6.1 . tcp . 80 : goto service-[A-Z2-7]\{8\}-default/dual/tcp/http' ||
+	fail "ip kube-proxy: the dual-stack Service's IPv4 cluster IP is missing"
+pass "each family's table holds only that family's addresses; no localhost NodePort on ::1"
+fi
 
 seen=""
 for _ in $(seq 16); do
@@ -96,15 +113,21 @@ expect_probe "dns6-1 $CLIENT_IP6" "$NET_CLIENT" fd00:96::53 53 udp
 pass "UDP over IPv6 to a cluster IP"
 
 # an IPv6 endpoint goes: a partial sync of ip6tables; only the other answers
-n=$(log_count "ip6tables-restore of")
+n=$(log_count "$SYNC6")
 ctl apply '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"namespace":"default","name":"dual-v6","labels":{"kubernetes.io/service-name":"dual"}},"addressType":"IPv6","endpoints":['"$(ep fd00:244::32)"'],"ports":[{"name":"http","protocol":"TCP","port":8080}]}'
-wait_until 10 log_count_gt "ip6tables-restore of" "$n" || fail "no IPv6 sync after the change"
+wait_until 10 log_count_gt "$SYNC6" "$n" || fail "no IPv6 sync after the change"
+if iptables_mode; then
 log_has "partial sync: ip6tables-restore of .* 1 stale chains deleted" ||
 	fail "the change was not a partial IPv6 sync deleting the endpoint's chain"
+else
+log_has "partial sync: $SYNC6" || fail "the change was not a partial IPv6 sync"
+ip netns exec "$NS" nft list table ip6 kube-proxy | grep -q 'dnat to \[fd00:244::31\]' &&
+	fail "the removed IPv6 endpoint is still in the table"
+fi
 for _ in $(seq 8); do
 	expect_probe "v6-2 $CLIENT_IP6" "$NET_CLIENT" fd00:96::1 80
 done
 expect_probe "v4-1 $CLIENT_IP" "$NET_CLIENT" 10.96.6.1 80
-pass "an IPv6 endpoint removed: partial sync, its chain deleted, the IPv4 side untouched"
+pass "an IPv6 endpoint removed: a partial IPv6 sync took it out, the IPv4 side untouched"
 
 stop_kp

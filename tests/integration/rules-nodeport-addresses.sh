@@ -30,24 +30,36 @@ start_apiserver --load "$WORK/cluster.json"
 write_kubeconfig token
 
 TAIL='-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"'
-# captures: the NodePort capture rules in the kernel
-captures() { ip netns exec "$NS" iptables-nft-save -t nat | grep -- "^-A KUBE-SERVICES .*-j KUBE-NODEPORTS\$"; }
+# captures: the NodePort capture rules in the kernel (nftables mode: the
+# services chain's rules that look up the service-nodeports map)
+captures() {
+	if iptables_mode; then
+		ip netns exec "$NS" iptables-nft-save -t nat | grep -- "^-A KUBE-SERVICES .*-j KUBE-NODEPORTS\$"
+	else
+		ip netns exec "$NS" nft list chain ip kube-proxy services |
+			sed -n 's/^[[:space:]]*\(.*vmap @service-nodeports\)$/\1/p'
+	fi
+}
+NFT_NP='meta l4proto . th dport vmap @service-nodeports'
 
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig" --cluster-cidr=10.244.0.0/16
 wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync" || fail "no sync"
 got=$(captures)
-[ "$got" = "-A KUBE-SERVICES $TAIL -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS" ] ||
-	fail "default capture rule: got '$got'"
+if iptables_mode; then want="-A KUBE-SERVICES $TAIL -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS"
+else want="fib daddr type local ip daddr != 127.0.0.0/8 $NFT_NP"; fi
+[ "$got" = "$want" ] || fail "default capture rule: got '$got'"
 expect_probe "np-1 $NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30301
 expect_probe "np-1 $NODE_POD_IP" "$NET_OUT" "$NODE_POD_IP" 30301
-pass "default: one --dst-type LOCAL capture rule; the NodePort answers on both node addresses"
+pass "default: one capture rule for every local address; the NodePort answers on both node addresses"
 stop_kp
 
 start_kp --v=1 --kubeconfig="$WORK/kubeconfig" --cluster-cidr=10.244.0.0/16 \
 	--nodeport-addresses=192.168.77.0/24
 wait_until 20 log_has "audit: CAP_NET_ADMIN: full sync" || fail "no sync with --nodeport-addresses"
 got=$(captures)
-[ "$got" = "-A KUBE-SERVICES -d $NODE_OUT_IP/32 $TAIL -j KUBE-NODEPORTS" ] ||
+if iptables_mode; then want="-A KUBE-SERVICES -d $NODE_OUT_IP/32 $TAIL -j KUBE-NODEPORTS"
+else want="ip daddr $NODE_OUT_IP $NFT_NP"; fi
+[ "$got" = "$want" ] ||
 	fail "--nodeport-addresses=192.168.77.0/24: capture rules '$got', wanted one for $NODE_OUT_IP only"
 pass "--nodeport-addresses=192.168.77.0/24: one capture rule, for $NODE_OUT_IP"
 expect_probe "np-1 $NODE_POD_IP" "$NET_OUT" "$NODE_OUT_IP" 30301
