@@ -325,15 +325,17 @@ set_new(struct nft_emit *e, const char *name)
 	return s;
 }
 
-void
-nft_e_set_delete(struct nft_emit *e, enum nft_phase ph, const char *name)
+static void
+set_cmd(struct nft_emit *e, enum nft_phase ph, bool flush, bool map,
+    const char *name)
 {
 	struct render_buf *b = &e->text[ph];
 	size_t line = next_line(e, ph);
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
 
-	RB_LIT(b, "delete set ");
+	rb_str(b, flush ? "flush " : "delete ");
+	rb_str(b, map ? "map " : "set ");
 	rb_str(b, e->fam);
 	RB_LIT(b, " " NFT_TABLE_NAME " ");
 	rb_str(b, name);
@@ -341,10 +343,29 @@ nft_e_set_delete(struct nft_emit *e, enum nft_phase ph, const char *name)
 	if (!e->netlink)
 		return;
 	s = set_new(e, name);
-	nlh = msg_begin(e, ph, NFT_MSG_DELSET, 0);
-	nftnl_set_nlmsg_build_payload(nlh, s);
+	if (flush) {
+		/* nft's flush: a DELSETELEM naming no element */
+		nlh = msg_begin(e, ph, NFT_MSG_DELSETELEM, 0);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	} else {
+		nlh = msg_begin(e, ph, NFT_MSG_DELSET, 0);
+		nftnl_set_nlmsg_build_payload(nlh, s);
+	}
 	nftnl_set_free(s);
 	msg_commit(e, ph, nlh, line);
+}
+
+void
+nft_e_set_delete(struct nft_emit *e, enum nft_phase ph, const char *name)
+{
+	set_cmd(e, ph, false, false, name);
+}
+
+void
+nft_e_set_flush(struct nft_emit *e, enum nft_phase ph, bool map,
+    const char *name)
+{
+	set_cmd(e, ph, true, map, name);
 }
 
 static const char *

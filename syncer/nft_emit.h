@@ -109,6 +109,9 @@ void	 nft_e_chain_cmd(struct nft_emit *, enum nft_phase, const char *verb,
 	    const char *name);
 /* "delete set ip kube-proxy NAME" */
 void	 nft_e_set_delete(struct nft_emit *, enum nft_phase, const char *name);
+/* "flush set|map ip kube-proxy NAME": every element */
+void	 nft_e_set_flush(struct nft_emit *, enum nft_phase, bool map,
+	    const char *name);
 
 /* Declarations, in the table block of NFT_PH_DECL. */
 void	 nft_e_decl_map(struct nft_emit *, const char *name, enum nft_key,

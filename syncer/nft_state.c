@@ -108,6 +108,7 @@ nft_state_reset(struct nft_state *st)
 	free(st->fixed);
 	st->fixed = NULL;
 	st->known = false;
+	st->exists = false;
 }
 
 void
@@ -266,6 +267,28 @@ nft_state_claim(struct nft_state *st, struct nft_svc *s, unsigned map,
 	s->els[s->nels++] = en;
 }
 
+void
+nft_state_seed(struct nft_state *st, char kind, const char *name)
+{
+	struct nft_name *nm;
+	size_t n = strlen(name);
+	char *key = xmalloc(n + 3);
+
+	key[0] = kind;
+	key[1] = ':';
+	memcpy(key + 2, name, n + 1);
+	HASH_FIND_STR(st->names, key, nm);
+	if (nm != NULL) {
+		free(key);
+		return;
+	}
+	nm = xcalloc(1, sizeof(*nm));
+	nm->s = key;
+	HASH_ADD_KEYPTR(hh, st->names, nm->s, n + 2, nm);
+	nm->refs = 1;
+	give_up(st, nm);
+}
+
 bool
 nft_state_own(struct nft_state *st, struct nft_svc *s, char kind,
     const char *name)
@@ -406,8 +429,9 @@ nft_state_flush(struct nft_state *st, struct nft_emit *e,
 	free(dead);
 	st->ntouched = 0;
 
-	/* stale chains first flushed (their rules may name each other),
-	 * then deleted; then stale sets */
+	/* stale chains first flushed (their rules may name each other's
+	 * chains and sets), then stale sets deleted (a map found at start
+	 * may name chains), then the chains */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < st->ngone; i++) {
 			struct nft_name *nm = st->gone[i];
@@ -417,12 +441,12 @@ nft_state_flush(struct nft_state *st, struct nft_emit *e,
 			if (nm->s[0] == 'c' && pass == 0)
 				nft_e_chain_cmd(e, NFT_PH_STALE, "flush",
 				    nm->s + 2);
-			else if (nm->s[0] == 'c' && pass == 1) {
+			else if (nm->s[0] == 's' && pass == 1) {
+				nft_e_set_delete(e, NFT_PH_STALE, nm->s + 2);
+				(*stale)++;
+			} else if (nm->s[0] == 'c' && pass == 2) {
 				nft_e_chain_cmd(e, NFT_PH_STALE, "delete",
 				    nm->s + 2);
-				(*stale)++;
-			} else if (nm->s[0] == 's' && pass == 2) {
-				nft_e_set_delete(e, NFT_PH_STALE, nm->s + 2);
 				(*stale)++;
 			}
 		}

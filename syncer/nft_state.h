@@ -26,6 +26,11 @@ struct nft_name;
 
 struct nft_state {
 	bool		  known;	/* false: the kernel's table unknown */
+	/* while !known: the table is there (nft_readback() found it, and
+	 * its chain and set names are seeded), so the next sync flushes
+	 * and refills it; else, or when hard, it deletes and rebuilds it */
+	bool		  exists;
+	bool		  hard;
 	struct nft_entry *entries;	/* uthash, by map and key */
 	struct nft_svc	 *svcs;		/* uthash, by namespace/name */
 	struct nft_name	 *names;	/* uthash: owned chains and sets */
@@ -39,8 +44,11 @@ struct nft_state {
 };
 
 void	 nft_state_init(struct nft_state *);
-/* Forget everything: the next sync rebuilds the table. */
+/* Forget everything: the next sync rebuilds the table (hard is kept). */
 void	 nft_state_reset(struct nft_state *);
+/* A chain ('c') or set ('s') found in the table by nft_readback():
+ * deleted by the next flush unless a Service owns it again. */
+void	 nft_state_seed(struct nft_state *, char kind, const char *name);
 void	 nft_state_free(struct nft_state *);
 
 /*

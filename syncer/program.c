@@ -14,6 +14,7 @@
 
 #include "apply_nft.h"
 #include "nft_batch.h"
+#include "nft_readback.h"
 #include "conntrack.h"
 #include "helper.h"
 #include "jumps.h"
@@ -158,16 +159,51 @@ reconcile_conntrack(struct syncer *s, struct sync_family *f)
 	audit_ct_deleted(&s->audit, ctr.deleted);
 }
 
+struct seeding {
+	struct nft_state	*st;
+	size_t			 n;
+};
+
+static void
+seed_name(char kind, const char *name, void *arg)
+{
+	struct seeding *sd = arg;
+
+	if (!render_nft_fixed_name(kind, name)) {
+		nft_state_seed(sd->st, kind, name);
+		sd->n++;
+	}
+}
+
 /*
  * nftables mode: render, one transaction, conntrack.  What was written
  * is taken as held only once the kernel took it; after a failure nothing
- * is assumed and the next sync rebuilds the table.
+ * is assumed: the next sync reads the table's names back and refills it,
+ * and if that fails too, the one after deletes and rebuilds it.
  */
 static int
 sync_family_nft(struct syncer *s, struct sync_family *f,
     const struct render_params *p, struct render_counts *cnt,
     struct apply_result *res)
 {
+	bool fresh = !f->nft.known, soft;
+	int rc;
+
+	if (fresh && !f->nft.hard) {
+		struct seeding sd = { &f->nft, 0 };
+
+		rc = nft_readback(f->kpf, seed_name, &sd);
+		if (rc < 0)
+			log_warn("%s: cannot read table kube-proxy back; it "
+			    "will be rebuilt", f->name);
+		else if (rc == 1)
+			log_info("%s: table kube-proxy is there: flushed and "
+			    "refilled, %zu of its chains and sets known by "
+			    "name", f->name, sd.n);
+		f->nft.exists = rc == 1;
+	} else if (fresh)
+		log_info("%s: table kube-proxy deleted and rebuilt", f->name);
+	soft = fresh && f->nft.exists && !f->nft.hard;
 	if (render_nft(&s->nrs, &s->nemit, &f->nft, &s->store, p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
 		nft_state_reset(&f->nft);
@@ -175,12 +211,14 @@ sync_family_nft(struct syncer *s, struct sync_family *f,
 	}
 	if (nft_batch_send(&s->nemit, res) != 0) {
 		nft_state_reset(&f->nft);
+		f->nft.hard = soft;
 		if (res->line_text[0] != '\0')
 			log_warnx("%s: nftables refused line %ld: %s", f->name,
 			    res->line, res->line_text);
 		return -1;
 	}
 	f->nft.known = true;
+	f->nft.hard = false;
 	reconcile_conntrack(s, f);
 	return 0;
 }

@@ -94,6 +94,26 @@ static const char *const plain_chains[] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+bool
+render_nft_fixed_name(char kind, const char *name)
+{
+	size_t i;
+
+	if (kind == 's') {
+		for (i = 0; i < NFT_NMAPS; i++)
+			if (strcmp(nft_map_names[i], name) == 0)
+				return true;
+		return false;
+	}
+	for (i = 0; i < NELEM(base_chains); i++)
+		if (strcmp(base_chains[i].name, name) == 0)
+			return true;
+	for (i = 0; i < NELEM(plain_chains); i++)
+		if (strcmp(plain_chains[i], name) == 0)
+			return true;
+	return false;
+}
+
 
 static void
 w_decl(struct nft_ctx *c)
@@ -374,11 +394,20 @@ render_nft(struct render_state *rs, struct nft_emit *e, struct nft_state *st,
 	c.nodeport_all = render_nodeport_match_all(cfg, p->family);
 	detector_init(&c);
 
-	if (c.fresh_table) {
+	if (c.fresh_table && st->exists && !st->hard) {
+		/* the table is there, its chains and sets seeded by name:
+		 * flush and refill it (affinity sets keep their elements),
+		 * the maps emptied since their elements are not known */
+		nft_e_table(e, "add", false);
+		nft_e_table(e, "flush", false);
+		w_decl(&c);
+		for (i = 0; i < NFT_NMAPS; i++)
+			nft_e_set_flush(e, NFT_PH_FLUSH, i != NFT_M_HAIRPIN,
+			    nft_map_names[i]);
+	} else if (c.fresh_table) {
 		/* nothing known of what is there: start from nothing, in
 		 * the same transaction ("add" first so that "delete" cannot
 		 * fail on a table that is not there) */
-		nft_state_reset(st);
 		nft_e_table(e, "add", false);
 		nft_e_table(e, "delete", false);
 		nft_e_table(e, "add", true);

@@ -31,7 +31,9 @@ struct nft_state;
  * the transaction deletes and rebuilds the whole table; else a full
  * sync (!p->partial) flushes every rule and writes them again, and a
  * partial one writes only the chains of the Services p->changed()
- * names, and the fixed chains only if they changed.  Map and set
+ * names, and the fixed chains only if they changed.  A table not known
+ * but there (st->exists, its names seeded, !st->hard) is flushed and
+ * refilled rather than deleted.  Map and set
  * elements are always sent as a difference.  The caller sets st->known
  * once the kernel took the transaction, and resets st when it did not.
  * Of p, existing_nat_chains and random_fully are ignored (masquerade
@@ -45,6 +47,9 @@ struct nft_state;
 int	 render_nft(struct render_state *rs, struct nft_emit *e,
 	    struct nft_state *st, const struct store *,
 	    const struct render_params *p, struct render_counts *);
+
+/* One of the table's fixed chains ('c') or maps and sets ('s'). */
+bool	 render_nft_fixed_name(char kind, const char *name);
 
 /* upstream's name bases (1.29 proxier.go): "HASH8-ns/name/proto/port" */
 void	 nft_name_port(const char *ns, const char *name, const char *proto,
