@@ -57,8 +57,8 @@ struct run {
 	int		 spawn_errno;
 };
 
-static uint64_t
-now_ns(void)
+uint64_t
+apply_now_ns(void)
 {
 	struct timespec ts;
 
@@ -209,7 +209,7 @@ run_child(struct run *r)
 	r->err[0] = '\0';
 	r->timed_out = false;
 	r->spawn_errno = 0;
-	start = now_ns();
+	start = apply_now_ns();
 	/* Under some tracers a failed exec shows only as exit 127. */
 	if (access(r->argv[0], X_OK) == -1)
 		goto fail;
@@ -258,7 +258,7 @@ run_child(struct run *r)
 
 	deadline = start + (uint64_t)r->timeout_ms * 1000000u;
 	while (!exited) {
-		now = now_ns();
+		now = apply_now_ns();
 		if (now >= deadline) {
 			r->timed_out = true;
 			kill(pid, SIGKILL);
@@ -322,7 +322,7 @@ run_child(struct run *r)
 fail:
 	r->spawn_errno = errno;
 done:
-	r->ns = now_ns() - start;
+	r->ns = apply_now_ns() - start;
 	close_fd(&pidfd);
 	close_fd(&in[0]);
 	close_fd(&in[1]);

@@ -44,6 +44,8 @@ struct apply_result {
 	char		 line_text[APPLY_LINELEN];
 };
 
+/* CLOCK_MONOTONIC in ns, for the durations in apply_result */
+uint64_t	 apply_now_ns(void);
 const char	*apply_backend_name(enum apply_backend);
 int		 apply_backend_parse(const char *, enum apply_backend *);
 enum apply_backend apply_detect_backend(const struct apply_ctx *);

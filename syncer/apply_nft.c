@@ -13,15 +13,6 @@
 #include "apply_nft.h"
 #include "render_nft.h"
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
-
 /*
  * libnftables' error text: "<cmdline>:LINE:COL-COL: Error: WHY\n<the
  * line>\n<carets>\n", perhaps several.  The first one goes into res.
@@ -62,7 +53,7 @@ static int
 run(const char *script, bool dry, struct apply_result *res)
 {
 	struct nft_ctx *nft;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = apply_now_ns();
 	int rc;
 
 	res->ok = false;
@@ -80,7 +71,7 @@ run(const char *script, bool dry, struct apply_result *res)
 	if (dry)
 		nft_ctx_set_dry_run(nft, true);
 	rc = nft_run_cmd_from_buffer(nft, script);
-	res->duration_ns = now_ns() - t0;
+	res->duration_ns = apply_now_ns() - t0;
 	res->status = rc == 0 ? 0 : 1;
 	if (rc != 0)
 		take_error(nft_ctx_get_error_buffer(nft), res);

@@ -36,15 +36,6 @@
 
 #define RECV_TIMEOUT_S	60
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
-
 /* Number the messages 1.., ask for an ack on the last; returns the
  * last's number. */
 static uint32_t
@@ -251,7 +242,7 @@ int
 nft_batch_send(struct nft_emit *e, struct apply_result *res)
 {
 	struct mnl_socket *nl;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = apply_now_ns();
 	int rc;
 
 	res->ok = false;
@@ -280,7 +271,7 @@ nft_batch_send(struct nft_emit *e, struct apply_result *res)
 	}
 	rc = talk(e, nl, res);
 	mnl_socket_close(nl);
-	res->duration_ns = now_ns() - t0;
+	res->duration_ns = apply_now_ns() - t0;
 	res->status = rc == 0 ? 0 : 1;
 	res->ok = rc == 0;
 	return rc;

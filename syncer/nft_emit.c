@@ -219,6 +219,41 @@ nft_emit_text(struct nft_emit *e, struct render_buf *out)
 
 /* --------------------------------------------------------- commands */
 
+/* "VERB WHAT ip kube-proxy NAME\n" */
+static void
+text_cmd(struct nft_emit *e, enum nft_phase ph, const char *verb,
+    const char *what, const char *name)
+{
+	struct render_buf *b = &e->text[ph];
+
+	rb_str(b, verb);
+	RB_LIT(b, " ");
+	rb_str(b, what);
+	RB_LIT(b, " ");
+	rb_str(b, e->fam);
+	RB_LIT(b, " " NFT_TABLE_NAME " ");
+	rb_str(b, name);
+	rb_nl(b);
+}
+
+/* nft's "flush table" (chain NULL) and "flush chain": a DELRULE naming
+ * no rule */
+static struct nlmsghdr *
+msg_flush_rules(struct nft_emit *e, enum nft_phase ph, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
+	if (chain != NULL)
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfproto(e));
+	nlh = msg_begin(e, ph, NFT_MSG_DELRULE, 0);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	return nlh;
+}
+
 void
 nft_e_table(struct nft_emit *e, const char *verb, bool comment)
 {
@@ -234,16 +269,9 @@ nft_e_table(struct nft_emit *e, const char *verb, bool comment)
 	rb_nl(b);
 	if (!e->netlink)
 		return;
-	if (strcmp(verb, "flush") == 0) {
-		/* nft's "flush table": every rule of the table */
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfproto(e));
-		nlh = msg_begin(e, NFT_PH_TABLE, NFT_MSG_DELRULE, 0);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-	} else {
+	if (strcmp(verb, "flush") == 0)
+		nlh = msg_flush_rules(e, NFT_PH_TABLE, NULL);
+	else {
 		struct nftnl_table *t = nftnl_table_alloc();
 		bool add = strcmp(verb, "add") == 0;
 
@@ -281,28 +309,15 @@ void
 nft_e_chain_cmd(struct nft_emit *e, enum nft_phase ph, const char *verb,
     const char *name)
 {
-	struct render_buf *b = &e->text[ph];
 	size_t line = next_line(e, ph);
 	struct nlmsghdr *nlh;
 
-	rb_str(b, verb);
-	RB_LIT(b, " chain ");
-	rb_str(b, e->fam);
-	RB_LIT(b, " " NFT_TABLE_NAME " ");
-	rb_str(b, name);
-	rb_nl(b);
+	text_cmd(e, ph, verb, "chain", name);
 	if (!e->netlink)
 		return;
-	if (strcmp(verb, "flush") == 0) {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, name);
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfproto(e));
-		nlh = msg_begin(e, ph, NFT_MSG_DELRULE, 0);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-	} else {
+	if (strcmp(verb, "flush") == 0)
+		nlh = msg_flush_rules(e, ph, name);
+	else {
 		struct nftnl_chain *c = chain_new(e, name);
 		bool add = strcmp(verb, "add") == 0;
 
@@ -329,17 +344,11 @@ static void
 set_cmd(struct nft_emit *e, enum nft_phase ph, bool flush, bool map,
     const char *name)
 {
-	struct render_buf *b = &e->text[ph];
 	size_t line = next_line(e, ph);
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
 
-	rb_str(b, flush ? "flush " : "delete ");
-	rb_str(b, map ? "map " : "set ");
-	rb_str(b, e->fam);
-	RB_LIT(b, " " NFT_TABLE_NAME " ");
-	rb_str(b, name);
-	rb_nl(b);
+	text_cmd(e, ph, flush ? "flush" : "delete", map ? "map" : "set", name);
 	if (!e->netlink)
 		return;
 	s = set_new(e, name);

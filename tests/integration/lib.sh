@@ -212,7 +212,8 @@ start_apiserver() {
 		--port-file "$WORK/api.port" --control-port-file "$WORK/api.cport" \
 		"$@" >>"$WORK/apiserver.log" 2>&1 &
 	API_PID=$!
-	wait_until 20 test -s "$WORK/api.cport" || fail "test apiserver did not start"
+	# (a generated cluster of 30,000 Services takes the generator a while)
+	wait_until "${API_START_TIMEOUT:-20}" test -s "$WORK/api.cport" || fail "test apiserver did not start"
 	API_PORT=$(cat "$WORK/api.port")
 	CTL_PORT=$(cat "$WORK/api.cport")
 }
