@@ -187,6 +187,8 @@ sync_family_nft(struct syncer *s, struct sync_family *f,
     struct apply_result *res)
 {
 	bool fresh = !f->nft.known, soft;
+	struct timespec t0;
+	double render_ms;
 	int rc;
 
 	if (fresh && !f->nft.hard) {
@@ -204,12 +206,18 @@ sync_family_nft(struct syncer *s, struct sync_family *f,
 	} else if (fresh)
 		log_info("%s: table kube-proxy deleted and rebuilt", f->name);
 	soft = fresh && f->nft.exists && !f->nft.hard;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (render_nft(&s->nrs, &s->nemit, &f->nft, &s->store, p, cnt) != 0) {
 		snprintf(res->err, sizeof(res->err), "cannot render the rules");
 		nft_state_reset(&f->nft);
 		return -1;
 	}
-	if (nft_batch_send(&s->nemit, res) != 0) {
+	render_ms = ms_since(&t0);
+	rc = nft_batch_send(&s->nemit, res);
+	log_debug(2, "%s: render %.1f ms, send and commit %.1f ms of %zu "
+	    "messages", f->name, render_ms, (double)res->duration_ns / 1e6,
+	    nft_emit_count(&s->nemit));
+	if (rc != 0) {
 		nft_state_reset(&f->nft);
 		f->nft.hard = soft;
 		if (res->line_text[0] != '\0')

@@ -383,6 +383,82 @@ START_TEST(test_partial)
 }
 END_TEST
 
+static bool
+changed_x(const char *ns, const char *name, void *arg)
+{
+	(void)arg;
+	return strcmp(ns, "default") == 0 && strcmp(name, "x") == 0;
+}
+
+/*
+ * Two Services claim one external IP and port: the kernel holds the
+ * first claim (x's, by render order); when x goes, a partial sync that
+ * renders only x hands the element to y (a delete and an add), and a
+ * sync with nothing changed after that sends nothing.
+ */
+START_TEST(test_claims)
+{
+	struct store st;
+	struct kp_config cfg;
+	struct render_params p;
+	struct render_counts cnt;
+	struct kp_service s;
+	struct nft_run r;
+	struct kp_key key;
+	static const char *const eips[] = { "203.0.113.9", NULL };
+	static const struct tep one[] = { { "10.244.1.5", "node-a" } };
+	static const struct tep other[] = { { "10.244.1.6", "node-a" } };
+	char want[512];
+
+	store_init(&st);
+	example_cfg(&cfg);
+	example_params(&p, &cfg);
+	svc_new(&s, "default", "x", KP_SVC_CLUSTERIP, "10.96.0.1", NULL,
+	    P_HTTP, 1);
+	svc_ips(&s.external_ips, &s.n_external_ips, eips);
+	add_svc(&st, &s);
+	add_slice(&st, "default", "x", "x-1", KP_AF_INET, EP_HTTP, 1, one, 1);
+	svc_new(&s, "default", "y", KP_SVC_CLUSTERIP, "10.96.0.2", NULL,
+	    P_HTTP, 1);
+	svc_ips(&s.external_ips, &s.n_external_ips, eips);
+	add_svc(&st, &s);
+	add_slice(&st, "default", "y", "y-1", KP_AF_INET, EP_HTTP, 1, other,
+	    1);
+
+	run_init(&r);
+	run_sync(&r, &st, &p, &cnt);
+	/* one element for the shared key: two cluster IPs, one external
+	 * IP, two hairpin pairs */
+	ck_assert_uint_eq(cnt.filter_rules, 5);
+	ck_assert_ptr_nonnull(strstr(r.out.data, "203.0.113.9 . tcp . 80 : "
+	    "goto external-"));
+	ck_assert_ptr_nonnull(strstr(r.out.data, "default/x/tcp/http,\n"));
+
+	memset(&key, 0, sizeof(key));
+	snprintf(key.namespace, sizeof(key.namespace), "default");
+	snprintf(key.name, sizeof(key.name), "x");
+	store_service_delete(&st, &key);
+	p.partial = true;
+	p.changed = changed_x;
+	run_sync(&r, &st, &p, &cnt);
+	ck_assert_ptr_nonnull(strstr(r.out.data, "delete element ip "
+	    "kube-proxy service-ips {\n\t10.96.0.1 . tcp . 80,\n\t"
+	    "203.0.113.9 . tcp . 80\n}"));
+	snprintf(want, sizeof(want), "add element ip kube-proxy service-ips "
+	    "{\n\t203.0.113.9 . tcp . 80 : goto external-");
+	ck_assert_ptr_nonnull(strstr(r.out.data, want));
+	ck_assert_ptr_nonnull(strstr(r.out.data, "default/y/tcp/http\n}"));
+	/* x's cluster IP and external IP out, y's external IP in, x's
+	 * hairpin pair out */
+	ck_assert_uint_eq(cnt.filter_rules, 4);
+
+	run_sync(&r, &st, &p, &cnt);
+	ck_assert_uint_eq(nft_emit_count(&r.e), 0);
+	run_free(&r);
+	store_free(&st);
+}
+END_TEST
+
 /*
  * 10,000 Services of 10 endpoints: the counts, and the time to render
  * (printed).  With KP_NFT_DUMP=path the script is written there, for
@@ -457,6 +533,7 @@ render_nft_suite(void)
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_partial);
+	tcase_add_test(tc, test_claims);
 	tcase_add_test(tc, test_large);
 	suite_add_tcase(s, tc);
 	return s;
