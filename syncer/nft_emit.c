@@ -1,12 +1,10 @@
 /*
- * nft_emit.c: see nft_emit.h.  The expressions per match are those nft
- * 1.0.6 generates for the same words (`nft --debug=netlink`), register
- * numbers included, so that a table loaded either way lists the same.
+ * nft_emit.c: see nft_emit.h: the message buffers, the text, and the
+ * commands, declarations and elements.  Rules are nft_emit_rule.c's.
  */
 
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
@@ -17,13 +15,12 @@
 
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
-#include "nft_emit.h"
+#include "nft_emit_int.h"
 #include "render_int.h"
 #include "render_nft.h"
 #include "xmalloc.h"
@@ -38,8 +35,6 @@
 #define DT_INET_PROTO	12
 #define DT_INET_SERVICE	13
 #define DT_TYPE_BITS	6
-
-#define RTN_LOCAL_TYPE	2	/* rtnetlink.h's RTN_LOCAL */
 
 void
 nft_emit_init(struct nft_emit *e, bool netlink)
@@ -91,14 +86,14 @@ nft_emit_free(struct nft_emit *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static uint16_t
-nfproto(const struct nft_emit *e)
+uint16_t
+nfe_nfproto(const struct nft_emit *e)
 {
 	return e->kpf == KP_AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 }
 
-static size_t
-alen(const struct nft_emit *e)
+size_t
+nfe_alen(const struct nft_emit *e)
 {
 	return e->kpf == KP_AF_INET6 ? 16 : 4;
 }
@@ -106,8 +101,8 @@ alen(const struct nft_emit *e)
 /* ------------------------------------------------------- messages */
 
 /* Room for one message at the end of phase ph; its header is built. */
-static struct nlmsghdr *
-msg_begin(struct nft_emit *e, enum nft_phase ph, uint16_t type,
+struct nlmsghdr *
+nfe_msg_begin(struct nft_emit *e, enum nft_phase ph, uint16_t type,
     uint16_t flags)
 {
 	struct nft_msgs *m = &e->msg[ph];
@@ -117,13 +112,13 @@ msg_begin(struct nft_emit *e, enum nft_phase ph, uint16_t type,
 		    m->len + MSG_ROOM;
 		m->data = xreallocarray(m->data, m->cap, 1);
 	}
-	return nftnl_nlmsg_build_hdr(m->data + m->len, type, nfproto(e),
+	return nftnl_nlmsg_build_hdr(m->data + m->len, type, nfe_nfproto(e),
 	    flags, 0);
 }
 
 /* The message is complete: it answers for text line `line` of ph. */
-static void
-msg_commit(struct nft_emit *e, enum nft_phase ph, struct nlmsghdr *nlh,
+void
+nfe_msg_commit(struct nft_emit *e, enum nft_phase ph, struct nlmsghdr *nlh,
     size_t line)
 {
 	struct nft_msgs *m = &e->msg[ph];
@@ -144,8 +139,8 @@ msg_commit(struct nft_emit *e, enum nft_phase ph, struct nlmsghdr *nlh,
 }
 
 /* The line the next text written to ph starts (1-based in ph). */
-static size_t
-next_line(const struct nft_emit *e, enum nft_phase ph)
+size_t
+nfe_next_line(const struct nft_emit *e, enum nft_phase ph)
 {
 	return e->text[ph].lines + 1;
 }
@@ -185,8 +180,8 @@ text_table(struct nft_emit *e, struct render_buf *b)
 }
 
 /* "table ip kube-proxy {" once, before the first declaration or rule */
-static void
-table_block(struct nft_emit *e, enum nft_phase ph)
+void
+nfe_table_block(struct nft_emit *e, enum nft_phase ph)
 {
 	if (e->in_table_block[ph])
 		return;
@@ -247,8 +242,8 @@ msg_flush_rules(struct nft_emit *e, enum nft_phase ph, const char *chain)
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
 	if (chain != NULL)
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfproto(e));
-	nlh = msg_begin(e, ph, NFT_MSG_DELRULE, 0);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfe_nfproto(e));
+	nlh = nfe_msg_begin(e, ph, NFT_MSG_DELRULE, 0);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	return nlh;
@@ -258,7 +253,7 @@ void
 nft_e_table(struct nft_emit *e, const char *verb, bool comment)
 {
 	struct render_buf *b = &e->text[NFT_PH_TABLE];
-	size_t line = next_line(e, NFT_PH_TABLE);
+	size_t line = nfe_next_line(e, NFT_PH_TABLE);
 	struct nlmsghdr *nlh;
 
 	rb_str(b, verb);
@@ -276,7 +271,7 @@ nft_e_table(struct nft_emit *e, const char *verb, bool comment)
 		bool add = strcmp(verb, "add") == 0;
 
 		nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
-		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, nfproto(e));
+		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, nfe_nfproto(e));
 		if (comment) {
 			struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
 
@@ -286,12 +281,12 @@ nft_e_table(struct nft_emit *e, const char *verb, bool comment)
 			    nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
 			nftnl_udata_buf_free(u);
 		}
-		nlh = msg_begin(e, NFT_PH_TABLE, add ? NFT_MSG_NEWTABLE :
+		nlh = nfe_msg_begin(e, NFT_PH_TABLE, add ? NFT_MSG_NEWTABLE :
 		    NFT_MSG_DELTABLE, add ? NLM_F_CREATE : 0);
 		nftnl_table_nlmsg_build_payload(nlh, t);
 		nftnl_table_free(t);
 	}
-	msg_commit(e, NFT_PH_TABLE, nlh, line);
+	nfe_msg_commit(e, NFT_PH_TABLE, nlh, line);
 }
 
 static struct nftnl_chain *
@@ -301,7 +296,7 @@ chain_new(struct nft_emit *e, const char *name)
 
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, nfproto(e));
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, nfe_nfproto(e));
 	return c;
 }
 
@@ -309,7 +304,7 @@ void
 nft_e_chain_cmd(struct nft_emit *e, enum nft_phase ph, const char *verb,
     const char *name)
 {
-	size_t line = next_line(e, ph);
+	size_t line = nfe_next_line(e, ph);
 	struct nlmsghdr *nlh;
 
 	text_cmd(e, ph, verb, "chain", name);
@@ -321,12 +316,12 @@ nft_e_chain_cmd(struct nft_emit *e, enum nft_phase ph, const char *verb,
 		struct nftnl_chain *c = chain_new(e, name);
 		bool add = strcmp(verb, "add") == 0;
 
-		nlh = msg_begin(e, ph, add ? NFT_MSG_NEWCHAIN :
+		nlh = nfe_msg_begin(e, ph, add ? NFT_MSG_NEWCHAIN :
 		    NFT_MSG_DELCHAIN, add ? NLM_F_CREATE : 0);
 		nftnl_chain_nlmsg_build_payload(nlh, c);
 		nftnl_chain_free(c);
 	}
-	msg_commit(e, ph, nlh, line);
+	nfe_msg_commit(e, ph, nlh, line);
 }
 
 static struct nftnl_set *
@@ -336,7 +331,7 @@ set_new(struct nft_emit *e, const char *name)
 
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, nfproto(e));
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, nfe_nfproto(e));
 	return s;
 }
 
@@ -344,7 +339,7 @@ static void
 set_cmd(struct nft_emit *e, enum nft_phase ph, bool flush, bool map,
     const char *name)
 {
-	size_t line = next_line(e, ph);
+	size_t line = nfe_next_line(e, ph);
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
 
@@ -354,14 +349,14 @@ set_cmd(struct nft_emit *e, enum nft_phase ph, bool flush, bool map,
 	s = set_new(e, name);
 	if (flush) {
 		/* nft's flush: a DELSETELEM naming no element */
-		nlh = msg_begin(e, ph, NFT_MSG_DELSETELEM, 0);
+		nlh = nfe_msg_begin(e, ph, NFT_MSG_DELSETELEM, 0);
 		nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	} else {
-		nlh = msg_begin(e, ph, NFT_MSG_DELSET, 0);
+		nlh = nfe_msg_begin(e, ph, NFT_MSG_DELSET, 0);
 		nftnl_set_nlmsg_build_payload(nlh, s);
 	}
 	nftnl_set_free(s);
-	msg_commit(e, ph, nlh, line);
+	nfe_msg_commit(e, ph, nlh, line);
 }
 
 void
@@ -406,12 +401,12 @@ key_type(const struct nft_emit *e, enum nft_key k, uint32_t *type,
 		break;
 	case NFT_K_ADDR_ADDR:
 		*type = a << DT_TYPE_BITS | a;
-		*len = 2 * alen(e);
+		*len = 2 * nfe_alen(e);
 		break;
 	default:
 		*type = (a << DT_TYPE_BITS | DT_INET_PROTO) << DT_TYPE_BITS |
 		    DT_INET_SERVICE;
-		*len = alen(e) + 8;
+		*len = nfe_alen(e) + 8;
 	}
 }
 
@@ -432,8 +427,8 @@ nft_e_decl_map(struct nft_emit *e, const char *name, enum nft_key k,
 	uint32_t type, len;
 	size_t line;
 
-	table_block(e, NFT_PH_DECL);
-	line = next_line(e, NFT_PH_DECL);
+	nfe_table_block(e, NFT_PH_DECL);
+	line = nfe_next_line(e, NFT_PH_DECL);
 	RB_LIT(b, "\t");
 	rb_str(b, verdict_map ? "map " : "set ");
 	rb_str(b, name);
@@ -455,10 +450,10 @@ nft_e_decl_map(struct nft_emit *e, const char *name, enum nft_key k,
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
 	} else
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
-	nlh = msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWSET, NLM_F_CREATE);
+	nlh = nfe_msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWSET, NLM_F_CREATE);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	msg_commit(e, NFT_PH_DECL, nlh, line);
+	nfe_msg_commit(e, NFT_PH_DECL, nlh, line);
 }
 
 void
@@ -469,8 +464,8 @@ nft_e_decl_timeout_set(struct nft_emit *e, const char *name)
 	struct nlmsghdr *nlh;
 	size_t line;
 
-	table_block(e, NFT_PH_DECL);
-	line = next_line(e, NFT_PH_DECL);
+	nfe_table_block(e, NFT_PH_DECL);
+	line = nfe_next_line(e, NFT_PH_DECL);
 	RB_LIT(b, "\tset ");
 	rb_str(b, name);
 	RB_LIT(b, " { type ");
@@ -482,13 +477,13 @@ nft_e_decl_timeout_set(struct nft_emit *e, const char *name)
 	s = set_new(e, name);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, e->kpf == KP_AF_INET6 ?
 	    DT_IPV6_ADDR : DT_IPV4_ADDR);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, (uint32_t)alen(e));
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, (uint32_t)nfe_alen(e));
 	nftnl_set_set_u32(s, NFTNL_SET_ID, set_id(e));
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_TIMEOUT | NFT_SET_EVAL);
-	nlh = msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWSET, NLM_F_CREATE);
+	nlh = nfe_msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWSET, NLM_F_CREATE);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	msg_commit(e, NFT_PH_DECL, nlh, line);
+	nfe_msg_commit(e, NFT_PH_DECL, nlh, line);
 }
 
 static int
@@ -518,8 +513,8 @@ nft_e_decl_chain(struct nft_emit *e, const char *name, const char *type,
 	struct nlmsghdr *nlh;
 	size_t line;
 
-	table_block(e, NFT_PH_DECL);
-	line = next_line(e, NFT_PH_DECL);
+	nfe_table_block(e, NFT_PH_DECL);
+	line = nfe_next_line(e, NFT_PH_DECL);
 	RB_LIT(b, "\tchain ");
 	rb_str(b, name);
 	if (hook != NULL) {
@@ -547,10 +542,10 @@ nft_e_decl_chain(struct nft_emit *e, const char *name, const char *type,
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	nlh = msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nlh = nfe_msg_begin(e, NFT_PH_DECL, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
-	msg_commit(e, NFT_PH_DECL, nlh, line);
+	nfe_msg_commit(e, NFT_PH_DECL, nlh, line);
 }
 
 /* --------------------------------------------------------- elements */
@@ -569,8 +564,8 @@ nft_proto_name(uint8_t proto)
 	return "0";
 }
 
-static void
-text_ip(struct render_buf *b, const struct kp_ip *ip)
+void
+nfe_text_ip(struct render_buf *b, const struct kp_ip *ip)
 {
 	char s[KP_IP_STRLEN];
 
@@ -584,12 +579,12 @@ text_elem(struct render_buf *b, const struct nft_elem *el, bool verdict)
 	RB_LIT(b, "\t");
 	switch (el->key) {
 	case NFT_K_ADDR_ADDR:
-		text_ip(b, &el->a);
+		nfe_text_ip(b, &el->a);
 		RB_LIT(b, " . ");
-		text_ip(b, &el->b);
+		nfe_text_ip(b, &el->b);
 		break;
 	case NFT_K_ADDR_PROTO_PORT:
-		text_ip(b, &el->a);
+		nfe_text_ip(b, &el->a);
 		RB_LIT(b, " . ");
 		/* FALLTHROUGH */
 	case NFT_K_PROTO_PORT:
@@ -612,7 +607,7 @@ text_elem(struct render_buf *b, const struct nft_elem *el, bool verdict)
 static size_t
 key_bytes(const struct nft_emit *e, const struct nft_elem *el, uint8_t *k)
 {
-	size_t a = alen(e), n = 0;
+	size_t a = nfe_alen(e), n = 0;
 	uint16_t port = htons(el->port);
 
 	memset(k, 0, 40);
@@ -655,11 +650,11 @@ elem_msg(struct nft_emit *e, enum nft_phase ph, bool add, const char *map,
 		}
 		nftnl_set_elem_add(s, el);
 	}
-	nlh = msg_begin(e, ph, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+	nlh = nfe_msg_begin(e, ph, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
 	    add ? NLM_F_CREATE : 0);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	msg_commit(e, ph, nlh, line);
+	nfe_msg_commit(e, ph, nlh, line);
 }
 
 void
@@ -681,7 +676,7 @@ nft_e_elements(struct nft_emit *e, bool add, const char *map,
 	rb_nl(b);
 	for (i = 0, start = 0; i < n; i++) {
 		if (i % ELEMS_PER_MSG == 0)
-			line = next_line(e, ph);
+			line = nfe_next_line(e, ph);
 		text_elem(b, &v[i], add);
 		if (i + 1 < n)
 			RB_LIT(b, ",");
@@ -694,635 +689,4 @@ nft_e_elements(struct nft_emit *e, bool add, const char *map,
 	}
 	RB_LIT(b, "}");
 	rb_nl(b);
-}
-
-/* ------------------------------------------------------------- rules */
-
-void
-nft_e_chain_begin(struct nft_emit *e, const char *name)
-{
-	struct render_buf *b = &e->text[NFT_PH_RULES];
-
-	table_block(e, NFT_PH_RULES);
-	RB_LIT(b, "\tchain ");
-	rb_str(b, name);
-	RB_LIT(b, " {");
-	rb_nl(b);
-	e->chain = name;
-}
-
-void
-nft_e_chain_end(struct nft_emit *e)
-{
-	RB_LIT(&e->text[NFT_PH_RULES], "\t}");
-	rb_nl(&e->text[NFT_PH_RULES]);
-	e->chain = NULL;
-}
-
-void
-nr_begin(struct nft_emit *e)
-{
-	RB_LIT(&e->text[NFT_PH_RULES], "\t\t");
-	e->rule_first = true;
-	if (!e->netlink)
-		return;
-	e->r = nftnl_rule_alloc();
-	nftnl_rule_set_str(e->r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-	nftnl_rule_set_str(e->r, NFTNL_RULE_CHAIN, e->chain);
-	nftnl_rule_set_u32(e->r, NFTNL_RULE_FAMILY, nfproto(e));
-}
-
-void
-nr_end(struct nft_emit *e)
-{
-	size_t line = next_line(e, NFT_PH_RULES);
-	struct nlmsghdr *nlh;
-
-	rb_nl(&e->text[NFT_PH_RULES]);
-	e->rules++;
-	if (!e->netlink)
-		return;
-	nlh = msg_begin(e, NFT_PH_RULES, NFT_MSG_NEWRULE,
-	    NLM_F_APPEND | NLM_F_CREATE);
-	nftnl_rule_nlmsg_build_payload(nlh, e->r);
-	nftnl_rule_free(e->r);
-	e->r = NULL;
-	msg_commit(e, NFT_PH_RULES, nlh, line);
-}
-
-/* the rule's next words, a space before all but the first */
-static struct render_buf *
-words(struct nft_emit *e)
-{
-	struct render_buf *b = &e->text[NFT_PH_RULES];
-
-	if (!e->rule_first)
-		RB_LIT(b, " ");
-	e->rule_first = false;
-	return b;
-}
-
-/* the register nft uses for data at byte off of a concatenation */
-static uint32_t
-reg_at(size_t off)
-{
-	return off % 16 == 0 ? NFT_REG_1 + (uint32_t)(off / 16) :
-	    NFT_REG32_00 + (uint32_t)(off / 4);
-}
-
-static void
-x_add(struct nft_emit *e, struct nftnl_expr *x)
-{
-	nftnl_rule_add_expr(e->r, x);
-}
-
-static void
-x_payload(struct nft_emit *e, uint32_t base, uint32_t off, uint32_t len,
-    uint32_t dreg)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("payload");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, dreg);
-	x_add(e, x);
-}
-
-static void
-x_cmp(struct nft_emit *e, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("cmp");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, data, len);
-	x_add(e, x);
-}
-
-static void
-x_cmp_u32(struct nft_emit *e, uint32_t op, uint32_t v)
-{
-	x_cmp(e, op, &v, sizeof(v));
-}
-
-static void
-x_bitwise(struct nft_emit *e, const void *mask, const void *xor, uint32_t len)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("bitwise");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, len);
-	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_MASK, mask, len);
-	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_XOR, xor, len);
-	x_add(e, x);
-}
-
-static void
-x_bitwise_u32(struct nft_emit *e, uint32_t mask, uint32_t xor)
-{
-	x_bitwise(e, &mask, &xor, sizeof(mask));
-}
-
-static void
-x_meta_load(struct nft_emit *e, uint32_t key, uint32_t dreg)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("meta");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, dreg);
-	x_add(e, x);
-}
-
-static void
-x_ct_load(struct nft_emit *e, uint32_t key)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("ct");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	x_add(e, x);
-}
-
-static void
-x_lookup(struct nft_emit *e, const char *set, bool vmap)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("lookup");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, set);
-	if (vmap)
-		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG,
-		    NFT_REG_VERDICT);
-	x_add(e, x);
-}
-
-static void
-x_immediate(struct nft_emit *e, uint32_t dreg, const void *data, uint32_t len)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc("immediate");
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, dreg);
-	nftnl_expr_set(x, NFTNL_EXPR_IMM_DATA, data, len);
-	x_add(e, x);
-}
-
-static uint32_t
-addr_off(const struct nft_emit *e, bool saddr)
-{
-	if (e->kpf == KP_AF_INET6)
-		return saddr ? 8 : 24;
-	return saddr ? 12 : 16;
-}
-
-static void
-x_l4proto_is(struct nft_emit *e, uint8_t proto)
-{
-	x_meta_load(e, NFT_META_L4PROTO, NFT_REG_1);
-	x_cmp(e, NFT_CMP_EQ, &proto, 1);
-}
-
-void
-nr_ct_state_new(struct nft_emit *e)
-{
-	RB_LIT(words(e), "ct state new");
-	if (!e->netlink)
-		return;
-	x_ct_load(e, NFT_CT_STATE);
-	x_bitwise_u32(e, 0x8 /* NF_CT_STATE_BIT(IP_CT_NEW) */, 0);
-	x_cmp_u32(e, NFT_CMP_NEQ, 0);
-}
-
-void
-nr_ct_status_dnat(struct nft_emit *e)
-{
-	RB_LIT(words(e), "ct status dnat");
-	if (!e->netlink)
-		return;
-	x_ct_load(e, NFT_CT_STATUS);
-	x_bitwise_u32(e, 0x20 /* IPS_DST_NAT */, 0);
-	x_cmp_u32(e, NFT_CMP_NEQ, 0);
-}
-
-static void
-text_mark(struct render_buf *b, uint32_t mark)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "0x%08x", mark);
-	rb_str(b, s);
-}
-
-void
-nr_mark_and_zero(struct nft_emit *e, uint32_t mark)
-{
-	struct render_buf *b = words(e);
-
-	RB_LIT(b, "meta mark and ");
-	text_mark(b, mark);
-	RB_LIT(b, " == 0");
-	if (!e->netlink)
-		return;
-	x_meta_load(e, NFT_META_MARK, NFT_REG_1);
-	x_bitwise_u32(e, mark, 0);
-	x_cmp_u32(e, NFT_CMP_EQ, 0);
-}
-
-void
-nr_fib_local(struct nft_emit *e, bool saddr)
-{
-	struct nftnl_expr *x;
-
-	rb_str(words(e), saddr ? "fib saddr type local" :
-	    "fib daddr type local");
-	if (!e->netlink)
-		return;
-	x = nftnl_expr_alloc("fib");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_FLAGS, saddr ? NFTA_FIB_F_SADDR :
-	    NFTA_FIB_F_DADDR);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-	x_add(e, x);
-	x_cmp_u32(e, NFT_CMP_EQ, RTN_LOCAL_TYPE);
-}
-
-void
-nr_daddr_not_loopback(struct nft_emit *e)
-{
-	struct render_buf *b = words(e);
-	uint8_t one[16] = { [15] = 1 }, net = 127;
-
-	rb_str(b, e->fam);
-	if (e->kpf == KP_AF_INET6)
-		RB_LIT(b, " daddr != ::1");
-	else
-		RB_LIT(b, " daddr != 127.0.0.0/8");
-	if (!e->netlink)
-		return;
-	if (e->kpf == KP_AF_INET6) {
-		x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, 24, 16, NFT_REG_1);
-		x_cmp(e, NFT_CMP_NEQ, one, 16);
-	} else {
-		x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, 16, 1, NFT_REG_1);
-		x_cmp(e, NFT_CMP_NEQ, &net, 1);
-	}
-}
-
-/* "ip saddr 10.0.0.0/8": the prefix's whole bytes compared, the last
- * partial byte masked, as nft does */
-static void
-x_prefix(struct nft_emit *e, bool saddr, const struct kp_cidr *c, bool neg)
-{
-	uint32_t full = (uint32_t)alen(e) * 8, len;
-	uint8_t mask[16], net[16];
-	uint32_t i;
-
-	len = (c->prefix + 7) / 8;
-	if (c->prefix == 0 || c->prefix > full) {
-		/* matches all (or, negated, nothing): a mask of nothing */
-		uint8_t z = 0;
-
-		if (!neg)
-			return;
-		x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, saddr),
-		    1, NFT_REG_1);
-		x_bitwise(e, &z, &z, 1);
-		x_cmp(e, NFT_CMP_NEQ, &z, 1);
-		return;
-	}
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, saddr), len,
-	    NFT_REG_1);
-	memcpy(net, c->ip.addr, len);
-	if (c->prefix % 8 != 0) {
-		uint8_t zero[16] = { 0 };
-
-		for (i = 0; i < len; i++)
-			mask[i] = 0xff;
-		mask[len - 1] = (uint8_t)(0xff << (8 - c->prefix % 8));
-		net[len - 1] &= mask[len - 1];
-		x_bitwise(e, mask, zero, len);
-	}
-	x_cmp(e, neg ? NFT_CMP_NEQ : NFT_CMP_EQ, net, len);
-}
-
-void
-nr_addr(struct nft_emit *e, bool saddr, const struct kp_cidr *c, bool neg)
-{
-	struct render_buf *b = words(e);
-	char s[KP_CIDR_STRLEN];
-
-	rb_str(b, e->fam);
-	rb_str(b, saddr ? " saddr " : " daddr ");
-	if (neg)
-		RB_LIT(b, "!= ");
-	cidr_format(c, s, sizeof(s));
-	rb_str(b, s);
-	if (e->netlink)
-		x_prefix(e, saddr, c, neg);
-}
-
-void
-nr_ip(struct nft_emit *e, bool saddr, const struct kp_ip *ip)
-{
-	struct render_buf *b = words(e);
-
-	rb_str(b, e->fam);
-	rb_str(b, saddr ? " saddr " : " daddr ");
-	text_ip(b, ip);
-	if (!e->netlink)
-		return;
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, saddr),
-	    (uint32_t)alen(e), NFT_REG_1);
-	x_cmp(e, NFT_CMP_EQ, ip->addr, (uint32_t)alen(e));
-}
-
-void
-nr_proto_dport(struct nft_emit *e, uint8_t proto, uint16_t port)
-{
-	struct render_buf *b = words(e);
-	uint16_t p = htons(port);
-
-	rb_str(b, nft_proto_name(proto));
-	RB_LIT(b, " dport ");
-	rb_uint(b, port);
-	if (!e->netlink)
-		return;
-	x_l4proto_is(e, proto);
-	x_payload(e, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
-	x_cmp(e, NFT_CMP_EQ, &p, 2);
-}
-
-void
-nr_local(struct nft_emit *e, const struct nft_local *l, bool neg)
-{
-	struct render_buf *b;
-	char name[16];
-	size_t n;
-
-	if (l->kind == NFT_LOCAL_NONE)
-		return;
-	if (l->kind == NFT_LOCAL_CIDR) {
-		nr_addr(e, true, &l->cidr, neg);
-		return;
-	}
-	b = words(e);
-	RB_LIT(b, "iifname ");
-	if (neg)
-		RB_LIT(b, "!= ");
-	RB_LIT(b, "\"");
-	rb_str(b, l->ifname);
-	if (l->kind == NFT_LOCAL_IIF_PREFIX)
-		RB_LIT(b, "*");
-	RB_LIT(b, "\"");
-	if (!e->netlink)
-		return;
-	memset(name, 0, sizeof(name));
-	n = strlen(l->ifname);
-	memcpy(name, l->ifname, n);
-	x_meta_load(e, NFT_META_IIFNAME, NFT_REG_1);
-	/* a whole name with its NUL padding, a prefix without */
-	x_cmp(e, neg ? NFT_CMP_NEQ : NFT_CMP_EQ, name,
-	    l->kind == NFT_LOCAL_IIF_PREFIX ? (uint32_t)n : sizeof(name));
-}
-
-void
-nr_saddr_in_set(struct nft_emit *e, const char *set)
-{
-	struct render_buf *b = words(e);
-
-	rb_str(b, e->fam);
-	RB_LIT(b, " saddr @");
-	rb_str(b, set);
-	if (!e->netlink)
-		return;
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, true),
-	    (uint32_t)alen(e), NFT_REG_1);
-	x_lookup(e, set, false);
-}
-
-void
-nr_pair_in_set(struct nft_emit *e, const char *set)
-{
-	struct render_buf *b = words(e);
-
-	rb_str(b, e->fam);
-	RB_LIT(b, " saddr . ");
-	rb_str(b, e->fam);
-	RB_LIT(b, " daddr @");
-	rb_str(b, set);
-	if (!e->netlink)
-		return;
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, true),
-	    (uint32_t)alen(e), NFT_REG_1);
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, false),
-	    (uint32_t)alen(e), reg_at(alen(e)));
-	x_lookup(e, set, false);
-}
-
-void
-nr_numgen(struct nft_emit *e, uint32_t mod)
-{
-	struct render_buf *b = words(e);
-	struct nftnl_expr *x;
-
-	RB_LIT(b, "numgen random mod ");
-	rb_uint(b, mod);
-	RB_LIT(b, " == 0");
-	if (!e->netlink)
-		return;
-	x = nftnl_expr_alloc("numgen");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NG_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NG_MODULUS, mod);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NG_TYPE, NFT_NG_RANDOM);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NG_OFFSET, 0);
-	x_add(e, x);
-	x_cmp_u32(e, NFT_CMP_EQ, 0);
-}
-
-void
-nr_vmap(struct nft_emit *e, bool with_addr, const char *map)
-{
-	struct render_buf *b = words(e);
-	size_t off = 0;
-
-	if (with_addr) {
-		rb_str(b, e->fam);
-		RB_LIT(b, " daddr . ");
-	}
-	RB_LIT(b, "meta l4proto . th dport vmap @");
-	rb_str(b, map);
-	if (!e->netlink)
-		return;
-	if (with_addr) {
-		x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, false),
-		    (uint32_t)alen(e), NFT_REG_1);
-		off = alen(e);
-	}
-	x_meta_load(e, NFT_META_L4PROTO, reg_at(off));
-	x_payload(e, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg_at(off + 4));
-	x_lookup(e, map, true);
-}
-
-static void
-x_mark_set(struct nft_emit *e, uint32_t mask, uint32_t xor)
-{
-	struct nftnl_expr *x;
-
-	x_meta_load(e, NFT_META_MARK, NFT_REG_1);
-	x_bitwise_u32(e, mask, xor);
-	x = nftnl_expr_alloc("meta");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, NFT_META_MARK);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_SREG, NFT_REG_1);
-	x_add(e, x);
-}
-
-void
-nr_mark_or(struct nft_emit *e, uint32_t mark)
-{
-	struct render_buf *b = words(e);
-
-	RB_LIT(b, "meta mark set meta mark or ");
-	text_mark(b, mark);
-	if (e->netlink)
-		x_mark_set(e, ~mark, mark);
-}
-
-void
-nr_mark_xor(struct nft_emit *e, uint32_t mark)
-{
-	struct render_buf *b = words(e);
-
-	RB_LIT(b, "meta mark set meta mark xor ");
-	text_mark(b, mark);
-	if (e->netlink)
-		x_mark_set(e, 0xffffffffU, mark);
-}
-
-void
-nr_masquerade(struct nft_emit *e)
-{
-	struct nftnl_expr *x;
-
-	RB_LIT(words(e), "masquerade fully-random");
-	if (!e->netlink)
-		return;
-	x = nftnl_expr_alloc("masq");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_MASQ_FLAGS,
-	    NF_NAT_RANGE_PROTO_RANDOM_FULLY);
-	x_add(e, x);
-}
-
-void
-nr_reject(struct nft_emit *e)
-{
-	struct nftnl_expr *x;
-
-	RB_LIT(words(e), "reject");
-	if (!e->netlink)
-		return;
-	x = nftnl_expr_alloc("reject");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
-	/* port unreachable: ICMP_PORT_UNREACH, ICMPV6_PORT_UNREACH */
-	nftnl_expr_set_u8(x, NFTNL_EXPR_REJECT_CODE,
-	    e->kpf == KP_AF_INET6 ? 4 : 3);
-	x_add(e, x);
-}
-
-void
-nr_update_saddr(struct nft_emit *e, const char *set, unsigned secs)
-{
-	struct render_buf *b = words(e);
-	struct nftnl_expr *x;
-
-	RB_LIT(b, "update @");
-	rb_str(b, set);
-	RB_LIT(b, " { ");
-	rb_str(b, e->fam);
-	RB_LIT(b, " saddr timeout ");
-	rb_uint(b, secs);
-	RB_LIT(b, "s }");
-	if (!e->netlink)
-		return;
-	x_payload(e, NFT_PAYLOAD_NETWORK_HEADER, addr_off(e, true),
-	    (uint32_t)alen(e), NFT_REG_1);
-	x = nftnl_expr_alloc("dynset");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_UPDATE);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
-	nftnl_expr_set_str(x, NFTNL_EXPR_DYNSET_SET_NAME, set);
-	nftnl_expr_set_u64(x, NFTNL_EXPR_DYNSET_TIMEOUT,
-	    (uint64_t)secs * 1000);
-	x_add(e, x);
-}
-
-void
-nr_dnat(struct nft_emit *e, uint8_t proto, const struct kp_ip *ip,
-    uint16_t port)
-{
-	struct render_buf *b = words(e);
-	struct nftnl_expr *x;
-	uint16_t p = htons(port);
-
-	RB_LIT(b, "meta l4proto ");
-	rb_str(b, nft_proto_name(proto));
-	RB_LIT(b, " dnat to ");
-	if (e->kpf == KP_AF_INET6)
-		RB_LIT(b, "[");
-	text_ip(b, ip);
-	if (e->kpf == KP_AF_INET6)
-		RB_LIT(b, "]");
-	RB_LIT(b, ":");
-	rb_uint(b, port);
-	if (!e->netlink)
-		return;
-	x_l4proto_is(e, proto);
-	x_immediate(e, NFT_REG_1, ip->addr, (uint32_t)alen(e));
-	x_immediate(e, NFT_REG_2, &p, 2);
-	x = nftnl_expr_alloc("nat");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, nfproto(e));
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FLAGS,
-	    NF_NAT_RANGE_PROTO_SPECIFIED);
-	x_add(e, x);
-}
-
-void
-nr_verdict(struct nft_emit *e, enum nft_verdict v, const char *chain)
-{
-	struct render_buf *b = words(e);
-	struct nftnl_expr *x;
-	uint32_t code = NF_ACCEPT;
-
-	switch (v) {
-	case NFT_V_GOTO:
-		RB_LIT(b, "goto ");
-		rb_str(b, chain);
-		code = (uint32_t)NFT_GOTO;
-		break;
-	case NFT_V_JUMP:
-		RB_LIT(b, "jump ");
-		rb_str(b, chain);
-		code = (uint32_t)NFT_JUMP;
-		break;
-	case NFT_V_RETURN:
-		RB_LIT(b, "return");
-		code = (uint32_t)NFT_RETURN;
-		break;
-	case NFT_V_DROP:
-		RB_LIT(b, "drop");
-		code = NF_DROP;
-		break;
-	case NFT_V_NONE:
-		return;
-	}
-	if (!e->netlink)
-		return;
-	x = nftnl_expr_alloc("immediate");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, code);
-	if (v == NFT_V_GOTO || v == NFT_V_JUMP)
-		nftnl_expr_set_str(x, NFTNL_EXPR_IMM_CHAIN, chain);
-	x_add(e, x);
 }
