@@ -140,10 +140,19 @@ CG=$HOME_CG/kpt-faults-$$
 if [ -n "$mine" ] && [ -w "$HOME_CG/cgroup.procs" ] && mkdir "$CG" 2>/dev/null; then
 	cleanup_cg() {
 		[ -d "$CG" ] || return 0
+		# uncapped first: a watcher the supervisor forks while it is
+		# being moved out would otherwise stay capped (and, with cgroup
+		# v1, may hang at the limit instead of being killed)
+		echo -1 >"$CG/memory.limit_in_bytes" 2>/dev/null
 		echo "$SUP_PID" >"$HOME_CG/cgroup.procs" 2>/dev/null
-		local p
-		for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do echo "$p" >"$HOME_CG/cgroup.procs"; done
-		rmdir "$CG" 2>/dev/null
+		local p i
+		for i in 1 2 3; do
+			for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do
+				echo "$p" >"$HOME_CG/cgroup.procs" 2>/dev/null
+			done
+			rmdir "$CG" 2>/dev/null && return 0
+			sleep 0.2
+		done
 	}
 	trap 'rc=$?; [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null; cleanup_cg; (exit $rc); cleanup' EXIT
 	echo $((3 << 20)) >"$CG/memory.limit_in_bytes" || fail "cannot cap $CG"
