@@ -168,9 +168,12 @@ if [ -n "$mine" ] && [ -w "$HOME_CG/cgroup.procs" ] && mkdir "$CG" 2>/dev/null; 
 	all_in_kernel 1 "$last" || fail "the rules lost a Service while the watcher kept dying"
 	[ -s "$WORK/missing" ] && fail "svc rule missing while the watcher kept dying"
 	pass "watcher out of memory, again and again: ${line#*supervisor: }; rules untouched"
+	# counted before the cgroup goes: the watcher being restarted now
+	# may list as soon as it is uncapped
+	lists=$(log_count "services: listed at")
 	cleanup_cg
 	back() { helpers_up && [ "$(helper_pid watcher)" != "$W" ] && log_count_gt "services: listed at" "$1"; }
-	wait_until 90 back "$(log_count "services: listed at")" || fail "the watcher did not come back out of the cgroup"
+	wait_until 90 back "$lists" || fail "the watcher did not come back out of the cgroup"
 	ctl apply "$(fault_svc 901)" >/dev/null
 	wait_until 30 in_kernel 901 || fail "a change after the watcher came back did not reach the kernel"
 	pass "out of the cap: the watcher back, changes flow again"
