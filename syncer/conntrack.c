@@ -31,8 +31,13 @@ struct ct_state {
 	size_t			 nfronts, capfronts;
 	struct ct_target	*targets;
 	size_t			 ntargets, captargets;
-	struct nf_conntrack	**doomed;
-	size_t			 ndoomed, capdoomed;
+	/* the UDP and SCTP flows of the family, dumped first: without any,
+	 * the model is not walked at all */
+	struct nf_conntrack	**flows;
+	size_t			 nflows, capflows;
+	/* every slice of the family, by namespace and Service */
+	const struct kp_slice	**slices;
+	size_t			 nslices, capslices;
 	size_t			 examined;
 };
 
@@ -110,19 +115,66 @@ add_targets(const struct kp_slice *sl, void *arg)
 }
 
 static void
+collect_slice(const struct kp_slice *sl, void *arg)
+{
+	struct ct_state *st = arg;
+
+	if (sl->family != st->family)
+		return;
+	if (st->nslices == st->capslices) {
+		st->capslices = st->capslices ? st->capslices * 2 : 256;
+		st->slices = xreallocarray(st->slices, st->capslices,
+		    sizeof(*st->slices));
+	}
+	st->slices[st->nslices++] = sl;
+}
+
+static int
+slice_key_cmp(const char *ns, const char *svc, const struct kp_slice *sl)
+{
+	int r;
+
+	if ((r = strcmp(ns, sl->namespace)) != 0)
+		return r;
+	return strcmp(svc, sl->service);
+}
+
+static int
+slice_cmp(const void *a, const void *b)
+{
+	const struct kp_slice *y = *(const struct kp_slice *const *)b;
+	const struct kp_slice *x = *(const struct kp_slice *const *)a;
+
+	return slice_key_cmp(x->namespace, x->service, y);
+}
+
+static void
 add_service(const struct kp_service *svc, void *arg)
 {
 	struct ct_state *st = arg;
 	struct svc_walk w = { st, svc, NULL };
-	size_t t0, i, j;
+	size_t t0, i, j, lo, hi, mid;
 	uint8_t proto;
 
+	/* the Service's slices: a range of the sorted list */
+	lo = 0;
+	hi = st->nslices;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (slice_key_cmp(svc->namespace, svc->name,
+		    st->slices[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (i = 0; i < svc->n_ports; i++) {
 		w.port = &svc->ports[i];
 		if ((proto = ipproto(w.port->protocol)) == 0)
 			continue;
 		t0 = st->ntargets;
-		store_foreach_slice(st->store, add_targets, &w);
+		for (j = lo; j < st->nslices && slice_key_cmp(svc->namespace,
+		    svc->name, st->slices[j]) == 0; j++)
+			add_targets(st->slices[j], &w);
 		for (j = 0; j < svc->n_cluster_ips; j++)
 			add_front(st, &svc->cluster_ips[j], w.port->port, proto,
 			    t0, st->ntargets - t0);
@@ -139,6 +191,28 @@ add_service(const struct kp_service *svc, void *arg)
 }
 
 static void
+any_udp(const struct kp_service *svc, void *arg)
+{
+	bool *any = arg;
+	size_t i;
+
+	for (i = 0; i < svc->n_ports && !*any; i++)
+		if (ipproto(svc->ports[i].protocol) != 0)
+			*any = true;
+}
+
+/* fronts by protocol and port, so that a flow finds its few */
+static int
+front_cmp(const void *a, const void *b)
+{
+	const struct ct_front *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+static void
 ct_ip(const struct nf_conntrack *ct, int family, bool orig, struct kp_ip *ip)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -152,28 +226,37 @@ ct_ip(const struct nf_conntrack *ct, int family, bool orig, struct kp_ip *ip)
 		    ATTR_REPL_IPV6_SRC), 16);
 }
 
-/* Is this flow stale?  See conntrack.h for the rule. */
+/* Is this flow (UDP or SCTP) stale?  See conntrack.h for the rule. */
 static bool
 stale(struct ct_state *st, const struct nf_conntrack *ct)
 {
 	struct kp_ip dst, to;
 	uint16_t dport, toport;
 	uint8_t proto;
-	size_t i, k;
+	size_t i, k, lo, hi, mid;
 
 	proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
-	if (proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
-		return false;
-	st->examined++;
 	ct_ip(ct, st->family, true, &dst);
 	ct_ip(ct, st->family, false, &to);
 	dport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
 	toport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_SRC));
-	for (i = 0; i < st->nfronts; i++) {
+	lo = 0;
+	hi = st->nfronts;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (st->fronts[mid].proto < proto ||
+		    (st->fronts[mid].proto == proto &&
+		    st->fronts[mid].port < dport))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < st->nfronts; i++) {
 		const struct ct_front *f = &st->fronts[i];
 
-		if (f->proto != proto || f->port != dport ||
-		    (f->ip.family != 0 && !ip_equal(&f->ip, &dst)))
+		if (f->proto != proto || f->port != dport)
+			break;
+		if (f->ip.family != 0 && !ip_equal(&f->ip, &dst))
 			continue;
 		if (ip_equal(&to, &dst) && toport == dport)
 			return f->ntargets > 0;	/* not DNATed: was rejected */
@@ -186,20 +269,23 @@ stale(struct ct_state *st, const struct nf_conntrack *ct)
 	return false;
 }
 
+/* Keep the family's UDP and SCTP flows for after the dump. */
 static int
 on_flow(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
     void *arg)
 {
 	struct ct_state *st = arg;
+	uint8_t proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
 
-	if (!stale(st, ct))
+	(void)type;
+	if (proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
 		return NFCT_CB_CONTINUE;
-	if (st->ndoomed == st->capdoomed) {
-		st->capdoomed = st->capdoomed ? st->capdoomed * 2 : 16;
-		st->doomed = xreallocarray(st->doomed, st->capdoomed,
-		    sizeof(*st->doomed));
+	if (st->nflows == st->capflows) {
+		st->capflows = st->capflows ? st->capflows * 2 : 64;
+		st->flows = xreallocarray(st->flows, st->capflows,
+		    sizeof(*st->flows));
 	}
-	st->doomed[st->ndoomed++] = nfct_clone(ct);
+	st->flows[st->nflows++] = nfct_clone(ct);
 	return NFCT_CB_CONTINUE;
 }
 
@@ -212,34 +298,48 @@ ct_reconcile(const struct store *store, int family, struct ct_result *res)
 	size_t i;
 	int rc = 0;
 
+	bool any = false;
+
 	memset(res, 0, sizeof(*res));
+	store_foreach_service(store, any_udp, &any);
+	if (!any)
+		return 0;		/* no UDP or SCTP Service: nothing to do */
 	memset(&st, 0, sizeof(st));
 	st.family = family;
 	st.store = store;
-	store_foreach_service(store, add_service, &st);
-	if (st.nfronts == 0)
-		goto out;		/* no UDP or SCTP Service: nothing to do */
 	if ((h = nfct_open(CONNTRACK, 0)) == NULL) {
 		res->error = errno;
-		rc = -1;
-		goto out;
+		return -1;
 	}
 	nfct_callback_register(h, NFCT_T_ALL, on_flow, &st);
 	if (nfct_query(h, NFCT_Q_DUMP, &fam) != 0) {
 		res->error = errno;
 		rc = -1;
 	}
-	for (i = 0; i < st.ndoomed; i++) {
+	st.examined = st.nflows;
+	if (st.nflows > 0) {
+		/* the model, once: slices sorted, fronts sorted */
+		store_foreach_slice(store, collect_slice, &st);
+		if (st.nslices > 1)
+			qsort(st.slices, st.nslices, sizeof(*st.slices),
+			    slice_cmp);
+		store_foreach_service(store, add_service, &st);
+		if (st.nfronts > 1)
+			qsort(st.fronts, st.nfronts, sizeof(*st.fronts),
+			    front_cmp);
+	}
+	for (i = 0; i < st.nflows; i++) {
 		/* gone already (it timed out meanwhile) is fine */
-		if (nfct_query(h, NFCT_Q_DESTROY, st.doomed[i]) == 0)
+		if (stale(&st, st.flows[i]) &&
+		    nfct_query(h, NFCT_Q_DESTROY, st.flows[i]) == 0)
 			res->deleted++;
-		nfct_destroy(st.doomed[i]);
+		nfct_destroy(st.flows[i]);
 	}
 	nfct_close(h);
-out:
 	res->examined = st.examined;
 	free(st.fronts);
 	free(st.targets);
-	free(st.doomed);
+	free(st.flows);
+	free(st.slices);
 	return rc;
 }

@@ -52,6 +52,7 @@ struct nft_svc {
 	size_t		  nels, capels;
 	struct nft_name	**names;
 	size_t		  nnames, capnames;
+	size_t		  no_local_internal, no_local_external;
 	UT_hash_handle	  hh;
 };
 
@@ -105,6 +106,8 @@ nft_state_reset(struct nft_state *st)
 	st->ntouched = 0;
 	st->ngone = 0;
 	st->nchains = 0;
+	st->no_local_internal = 0;
+	st->no_local_external = 0;
 	free(st->fixed);
 	st->fixed = NULL;
 	st->known = false;
@@ -174,6 +177,8 @@ take_back(struct nft_state *st, struct nft_svc *s)
 			st->nchains--;
 		give_up(st, s->names[i]);
 	}
+	st->no_local_internal -= s->no_local_internal;
+	st->no_local_external -= s->no_local_external;
 	HASH_DEL(st->svcs, s);
 	svc_free(s);
 }
@@ -265,6 +270,18 @@ nft_state_claim(struct nft_state *st, struct nft_svc *s, unsigned map,
 		s->els = xreallocarray(s->els, s->capels, sizeof(*s->els));
 	}
 	s->els[s->nels++] = en;
+}
+
+void
+nft_state_no_local(struct nft_state *st, struct nft_svc *s, bool internal)
+{
+	if (internal) {
+		s->no_local_internal++;
+		st->no_local_internal++;
+	} else {
+		s->no_local_external++;
+		st->no_local_external++;
+	}
 }
 
 void

@@ -39,6 +39,9 @@ struct nft_state {
 	struct nft_name	**gone;		/* names given up this sync */
 	size_t		  ngone, capgone;
 	size_t		  nchains;	/* per-service chains owned */
+	/* service ports without a local endpoint for their internal or
+	 * external policy, all Services' (the metric's gauge) */
+	size_t		  no_local_internal, no_local_external;
 	/* the fixed chains' text as last written, to skip equal rewrites */
 	char		 *fixed;
 };
@@ -66,6 +69,10 @@ struct nft_svc *nft_state_svc(struct nft_state *, const char *ns,
 /* svc claims element el of map number map (el->chain is copied). */
 void	 nft_state_claim(struct nft_state *, struct nft_svc *, unsigned map,
 	    const struct nft_elem *el);
+/* One of svc's ports has no local endpoint for its internal policy
+ * (internal true) or its external one: counted until svc is dropped. */
+void	 nft_state_no_local(struct nft_state *, struct nft_svc *,
+	    bool internal);
 /* svc owns chain ('c') or set ('s') name; false if it already did. */
 bool	 nft_state_own(struct nft_state *, struct nft_svc *, char kind,
 	    const char *name);

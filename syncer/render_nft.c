@@ -427,6 +427,9 @@ render_nft(struct render_state *rs, struct nft_emit *e, struct nft_state *st,
 	counts->nat_chains += c.chains_written;
 	counts->nat_chains_skipped = st->nchains > c.chains_written ?
 	    st->nchains - c.chains_written : 0;
+	/* gauges of the whole table, not of this sync's Services */
+	counts->no_local_internal = st->no_local_internal;
+	counts->no_local_external = st->no_local_external;
 	counts->nat_rules = e->rules;
 	counts->filter_rules = elements;
 	counts->deleted_chains = stale;

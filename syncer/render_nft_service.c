@@ -303,11 +303,11 @@ nft_service_port(struct nft_ctx *c, const struct rsp *sp)
 	} else {
 		if (!has_int) {
 			iv = NFT_V_DROP;
-			c->counts->no_local_internal++;
+			nft_state_no_local(c->st, rec, true);
 		}
 		if (!has_ext) {
 			ev = NFT_V_DROP;
-			c->counts->no_local_external++;
+			nft_state_no_local(c->st, rec, false);
 		}
 	}
 

@@ -93,6 +93,15 @@ render_golden(const char *name, const struct store *st,
 	run_free(&r);
 }
 
+static bool
+changed_none(const char *ns, const char *name, void *arg)
+{
+	(void)ns;
+	(void)name;
+	(void)arg;
+	return false;
+}
+
 /* ------------------------------------------------------------ names */
 
 /* upstream's own test vectors (pkg/proxy/nftables proxier_test.go) */
@@ -169,6 +178,7 @@ END_TEST
  */
 START_TEST(test_features)
 {
+	struct nft_run r;
 	struct store st;
 	struct kp_config cfg;
 	struct render_params p;
@@ -241,6 +251,18 @@ START_TEST(test_features)
 	render_golden("features", &st, &p, &cnt);
 	ck_assert_int_eq(cnt.no_local_external, 1);
 	ck_assert_int_eq(cnt.no_local_internal, 1);
+
+	/* the no-local-endpoint gauges are the table's: a partial sync
+	 * that renders no Service still reports them */
+	run_init(&r);
+	run_sync(&r, &st, &p, &cnt);
+	p.partial = true;
+	p.changed = changed_none;
+	run_sync(&r, &st, &p, &cnt);
+	ck_assert_uint_eq(nft_emit_count(&r.e), 0);
+	ck_assert_int_eq(cnt.no_local_external, 1);
+	ck_assert_int_eq(cnt.no_local_internal, 1);
+	run_free(&r);
 	store_free(&st);
 }
 END_TEST
@@ -290,15 +312,6 @@ changed_b_c(const char *ns, const char *name, void *arg)
 	(void)arg;
 	return strcmp(ns, "default") == 0 && (strcmp(name, "b") == 0 ||
 	    strcmp(name, "c") == 0);
-}
-
-static bool
-changed_none(const char *ns, const char *name, void *arg)
-{
-	(void)ns;
-	(void)name;
-	(void)arg;
-	return false;
 }
 
 /*
