@@ -166,8 +166,11 @@ pass "apiserver restarted with the same state: nothing resent"
 
 # ---- large lists: one resourceVersion=0 response, then paged relists ------------
 ctl generate '{"services":1100,"endpointsPerService":2,"nodes":1}'
-gen_services() { [ "$(deltas | grep -c '^service ns-')" -ge 1100 ]; }
-wait_until 20 gen_services || fail "generated services not all delivered"
+# their slices come after them: wait for both, or a slow machine's
+# late slices look like deltas the relist sent again
+gen_services() { [ "$(deltas | grep -c '^service ns-')" -ge 1100 ] &&
+	[ "$(deltas | grep -c '^slice ns-')" -ge 1100 ]; }
+wait_until 30 gen_services || fail "generated services and slices not all delivered"
 SEEN=$(deltas | wc -l)
 # an expired resourceVersion: the relist is a consistent read, in pages
 ctl reset-stats
