@@ -57,6 +57,16 @@ struct run {
 	int		 spawn_errno;
 };
 
+void
+apply_result_reset(struct apply_result *res)
+{
+	res->ok = false;
+	res->status = -1;
+	res->line = 0;
+	res->line_text[0] = '\0';
+	res->err[0] = '\0';
+}
+
 uint64_t
 apply_now_ns(void)
 {

@@ -44,6 +44,8 @@ struct apply_result {
 	char		 line_text[APPLY_LINELEN];
 };
 
+/* An apply_result for a new attempt: not ok, not run, no error. */
+void		 apply_result_reset(struct apply_result *);
 /* CLOCK_MONOTONIC in ns, for the durations in apply_result */
 uint64_t	 apply_now_ns(void);
 const char	*apply_backend_name(enum apply_backend);

@@ -56,11 +56,7 @@ run(const char *script, bool dry, struct apply_result *res)
 	uint64_t t0 = apply_now_ns();
 	int rc;
 
-	res->ok = false;
-	res->status = -1;
-	res->line = 0;
-	res->line_text[0] = '\0';
-	res->err[0] = '\0';
+	apply_result_reset(res);
 	if ((nft = nft_ctx_new(NFT_CTX_DEFAULT)) == NULL) {
 		snprintf(res->err, sizeof(res->err), "cannot make an nftables "
 		    "context");

@@ -245,11 +245,7 @@ nft_batch_send(struct nft_emit *e, struct apply_result *res)
 	uint64_t t0 = apply_now_ns();
 	int rc;
 
-	res->ok = false;
-	res->status = -1;
-	res->line = 0;
-	res->line_text[0] = '\0';
-	res->err[0] = '\0';
+	apply_result_reset(res);
 	if (e->error) {
 		snprintf(res->err, sizeof(res->err), "nftables: a message "
 		    "could not be built");

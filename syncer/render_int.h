@@ -121,5 +121,7 @@ bool	 render_first_cidr(const char *list, int family, struct kp_cidr *);
 void	 render_service_port(struct render_ctx *, const struct rsp *);
 const char *render_proto_str(unsigned);
 void	 render_active_add(struct render_ctx *, const char *);
+/* how many of the n addresses are of the family */
+size_t	 render_count_family(const struct kp_ip *, size_t n, int family);
 
 #endif

@@ -158,17 +158,6 @@ nsp_init(struct nsp *n, const struct rsp *sp, int family)
 	snprintf(n->fw, sizeof(n->fw), "firewall-%s", n->base);
 }
 
-static size_t
-count_family(const struct kp_ip *v, size_t n, int family)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (v[i].family == family)
-			k++;
-	return k;
-}
-
 /* A chain this sync writes: declared when new, else flushed first
  * (unless the whole table was flushed). */
 static void
@@ -277,8 +266,8 @@ nft_service_port(struct nft_ctx *c, const struct rsp *sp)
 
 	nsp_init(&n, sp, fam);
 	rec = nft_state_svc(c->st, s->namespace, s->name);
-	nlb = count_family(s->lb_ips, s->n_lb_ips, fam);
-	next = count_family(s->external_ips, s->n_external_ips, fam);
+	nlb = render_count_family(s->lb_ips, s->n_lb_ips, fam);
+	next = render_count_family(s->external_ips, s->n_external_ips, fam);
 	for (i = 0, nsrc = 0; i < s->n_source_ranges; i++)
 		if (s->source_ranges[i].ip.family == fam)
 			nsrc++;

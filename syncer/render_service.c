@@ -235,8 +235,8 @@ spinfo_init(struct spinfo *si, const struct rsp *sp, int family)
 	snprintf(si->fw, sizeof(si->fw), "KUBE-FW-%s", h);
 }
 
-static size_t
-count_family(const struct kp_ip *v, size_t n, int family)
+size_t
+render_count_family(const struct kp_ip *v, size_t n, int family)
 {
 	size_t i, k = 0;
 
@@ -276,8 +276,8 @@ render_service_port(struct render_ctx *c, const struct rsp *sp)
 	bool allow_from_node;
 
 	spinfo_init(&si, sp, fam);
-	nlb = count_family(s->lb_ips, s->n_lb_ips, fam);
-	next = count_family(s->external_ips, s->n_external_ips, fam);
+	nlb = render_count_family(s->lb_ips, s->n_lb_ips, fam);
+	next = render_count_family(s->external_ips, s->n_external_ips, fam);
 	nsrc = count_ranges(s, fam);
 	ext_access = sp->port->node_port != 0 || nlb > 0 || next > 0;
 	uses_cluster = !s->itp_local || ext_access;
