@@ -1,6 +1,5 @@
 /*
- * apply_nft.c: see apply_nft.h.  libnftables sends a whole buffer as one
- * netlink batch, which the kernel commits or refuses as a whole.
+ * apply_nft.c: see apply_nft.h.
  */
 
 #include <nftables/libnftables.h>
@@ -50,7 +49,7 @@ take_error(const char *e, struct apply_result *res)
 }
 
 static int
-run(const char *script, bool dry, struct apply_result *res)
+dry_run(const char *script, struct apply_result *res)
 {
 	struct nft_ctx *nft;
 	uint64_t t0 = apply_now_ns();
@@ -64,8 +63,7 @@ run(const char *script, bool dry, struct apply_result *res)
 	}
 	nft_ctx_buffer_output(nft);
 	nft_ctx_buffer_error(nft);
-	if (dry)
-		nft_ctx_set_dry_run(nft, true);
+	nft_ctx_set_dry_run(nft, true);
 	rc = nft_run_cmd_from_buffer(nft, script);
 	res->duration_ns = apply_now_ns() - t0;
 	res->status = rc == 0 ? 0 : 1;
@@ -78,17 +76,11 @@ run(const char *script, bool dry, struct apply_result *res)
 }
 
 int
-apply_nft(const char *script, struct apply_result *res)
-{
-	return run(script, false, res);
-}
-
-int
 apply_nft_probe(int family, struct apply_result *res)
 {
 	char cmd[64];
 
 	snprintf(cmd, sizeof(cmd), "add table %s " NFT_TABLE_NAME,
 	    family == AF_INET6 ? "ip6" : "ip");
-	return run(cmd, true, res);
+	return dry_run(cmd, res);
 }

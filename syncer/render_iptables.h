@@ -40,7 +40,7 @@ void	 render_buf_free(struct render_buf *);
  */
 struct render_state {
 	struct render_buf	 out;		/* the restore input */
-	struct render_buf	 part[12];	/* scratch: iptables uses 6, nft 12 */
+	struct render_buf	 part[6];	/* the iptables renderer's scratch */
 	void			*sps, *eps;
 	size_t			 capsps, capeps;
 };
